@@ -1,0 +1,47 @@
+import type { TSESLint } from '@typescript-eslint/utils';
+
+import { readPackageInfo } from './lib/package-info';
+import rules from './rules';
+
+const { name, version } = readPackageInfo();
+
+type RuleName = keyof typeof rules;
+type RuleLevels = Record<`sequelize-pool/${RuleName}`, 'error'>;
+
+/** Rules whose docs mark them recommended, derived rather than listed by hand. */
+const recommendedRules = Object.fromEntries(
+  Object.entries(rules)
+    .filter(([, rule]) => rule.meta.docs?.recommended === true)
+    .map(([ruleName]) => [`sequelize-pool/${ruleName}`, 'error']),
+) as RuleLevels;
+
+interface Plugin {
+  meta: { name: string; version: string };
+  rules: typeof rules;
+  configs: {
+    /** Flat config (ESLint 9, 10, and 8.57 with eslint.config.js). */
+    recommended: TSESLint.FlatConfig.Config;
+    /** eslintrc (ESLint 8.57 with .eslintrc.*): `extends: ['plugin:sequelize-pool/legacy-recommended']`. */
+    'legacy-recommended': TSESLint.ClassicConfig.Config;
+  };
+}
+
+const plugin: Plugin = {
+  meta: { name, version },
+  rules,
+  configs: {
+    get recommended(): TSESLint.FlatConfig.Config {
+      return {
+        name: 'sequelize-pool/recommended',
+        plugins: { 'sequelize-pool': plugin as unknown as TSESLint.FlatConfig.Plugin },
+        rules: recommendedRules,
+      };
+    },
+    'legacy-recommended': {
+      plugins: ['sequelize-pool'],
+      rules: recommendedRules,
+    },
+  },
+};
+
+export = plugin;

@@ -1,0 +1,123 @@
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+
+import { ASTUtils, AST_NODE_TYPES } from '@typescript-eslint/utils';
+
+/** What the analysis needs from its host (an ESLint rule, the codemod, the CLI): lexical scopes. */
+export interface AnalysisHost {
+  /** The innermost scope that contains `node`. */
+  getScope(node: TSESTree.Node): TSESLint.Scope.Scope;
+}
+
+/** Wraps an ESLint `SourceCode` as an analysis host. */
+export function hostFromSourceCode(sourceCode: Readonly<TSESLint.SourceCode>): AnalysisHost {
+  return { getScope: (node) => sourceCode.getScope(node) };
+}
+
+/** Strips the TypeScript-only wrappers (`as`, `satisfies`, `!`, `<T>x`) and optional chains that do not change a value. */
+export function skipTypeWrappers(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case AST_NODE_TYPES.TSAsExpression:
+      case AST_NODE_TYPES.TSSatisfiesExpression:
+      case AST_NODE_TYPES.TSNonNullExpression:
+      case AST_NODE_TYPES.TSTypeAssertion:
+      case AST_NODE_TYPES.TSInstantiationExpression:
+        current = current.expression;
+        break;
+      case AST_NODE_TYPES.ChainExpression:
+        current = current.expression;
+        break;
+      default:
+        return current;
+    }
+  }
+}
+
+/** The static name of a property or member key (`a`, `'a'`, `['a']`, `` [`a`] ``), or null when computed from data. */
+export function staticKeyName(key: TSESTree.Node, computed: boolean): string | null {
+  if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
+  if (key.type === AST_NODE_TYPES.Literal && (typeof key.value === 'string' || typeof key.value === 'number')) {
+    return String(key.value);
+  }
+  if (key.type === AST_NODE_TYPES.TemplateLiteral && key.expressions.length === 0) {
+    return key.quasis[0]?.value.cooked ?? null;
+  }
+  return null;
+}
+
+/** The static property name read by a member expression (`a.b`, `a['b']`), or null. */
+export function memberName(node: TSESTree.MemberExpression): string | null {
+  if (node.property.type === AST_NODE_TYPES.PrivateIdentifier) return null;
+  return staticKeyName(node.property, node.computed);
+}
+
+/** The variable an identifier refers to, looked up from the identifier's own scope outwards. */
+export function findVariable(host: AnalysisHost, identifier: TSESTree.Identifier): TSESLint.Scope.Variable | null {
+  return ASTUtils.findVariable(host.getScope(identifier), identifier);
+}
+
+/** True when `identifier` names a global that the file does not redeclare (e.g. `require`, `Number`, `process`). */
+export function isUnshadowedGlobal(host: AnalysisHost, identifier: TSESTree.Identifier, name: string): boolean {
+  if (identifier.name !== name) return false;
+  const variable = findVariable(host, identifier);
+  // Either no variable at all (an implicit global) or an entry of the global scope without a declaration.
+  return variable === null || (variable.defs.length === 0 && variable.scope.type === 'global');
+}
+
+/**
+ * The single expression a variable is bound to for its whole life, or null.
+ * A `const`, or a `let`/`var` written exactly once (by its initializer), qualifies.
+ */
+export function soleInitializer(variable: TSESLint.Scope.Variable): {
+  declarator: TSESTree.VariableDeclarator;
+  init: TSESTree.Expression;
+} | null {
+  if (variable.defs.length !== 1) return null;
+  const def = variable.defs[0];
+  if (def?.type !== 'Variable') return null;
+  const declarator = def.node;
+  if (declarator.init === null) return null;
+  const declaration = def.parent;
+  if (declaration.kind !== 'const') {
+    const writes = variable.references.filter((reference) => reference.isWrite());
+    if (writes.length !== 1 || writes[0]?.writeExpr !== declarator.init) return null;
+  }
+  return { declarator, init: declarator.init };
+}
+
+/**
+ * For an identifier bound inside a destructuring pattern, the chain of keys from the pattern's root
+ * (`const { a: { b } } = x` gives `['a', 'b']` for `b`), or null when a key is computed or an array is involved.
+ * `defaultValue` is the pattern default (`{ b = 5 }`), when there is one.
+ */
+export function patternPath(
+  pattern: TSESTree.Node,
+  identifier: TSESTree.Identifier,
+): { path: string[]; defaultValue: TSESTree.Expression | null } | null {
+  if (pattern === identifier) return { path: [], defaultValue: null };
+  if (pattern.type === AST_NODE_TYPES.AssignmentPattern) {
+    const inner = patternPath(pattern.left, identifier);
+    if (inner === null) return null;
+    return inner.path.length === 0 ? { path: [], defaultValue: pattern.right } : inner;
+  }
+  if (pattern.type !== AST_NODE_TYPES.ObjectPattern) return null;
+  for (const property of pattern.properties) {
+    if (property.type !== AST_NODE_TYPES.Property) continue;
+    const key = staticKeyName(property.key, property.computed);
+    const inner = patternPath(property.value, identifier);
+    if (inner === null) continue;
+    if (key === null) return null;
+    return { path: [key, ...inner.path], defaultValue: inner.defaultValue };
+  }
+  return null;
+}
+
+/** The string value of a string literal or a template literal without expressions. */
+export function staticString(node: TSESTree.Node): string | null {
+  if (node.type === AST_NODE_TYPES.Literal && typeof node.value === 'string') return node.value;
+  if (node.type === AST_NODE_TYPES.TemplateLiteral && node.expressions.length === 0) {
+    return node.quasis[0]?.value.cooked ?? null;
+  }
+  return null;
+}

@@ -1,0 +1,270 @@
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+
+import type { PoolKey } from '../lib/sequelize-facts';
+import type { PoolState, SequelizeConstruction } from '../lib/sequelize-options';
+
+import { hostFromSourceCode } from '../lib/ast';
+import { createRule } from '../lib/create-rule';
+import { insertObjectEntries, objectLayout, objectLiteral } from '../lib/object-fixes';
+import {
+  LIFECYCLE_KEYS,
+  POOL_KEYS,
+  RECOMMENDED_POOL,
+  SEQUELIZE_POOL_DEFAULTS,
+  ZERO_FALLBACKS,
+} from '../lib/sequelize-facts';
+import { poolKeyState, poolsInsideReplication, poolState, sequelizeConstruction } from '../lib/sequelize-options';
+
+export type Options = [
+  {
+    defaults: Partial<Record<PoolKey, number>>;
+    reportUnresolved: boolean;
+    required: PoolKey[];
+  },
+];
+
+export type MessageIds =
+  | 'addMissingKeys'
+  | 'addPool'
+  | 'missingKeys'
+  | 'missingPool'
+  | 'poolInReplication'
+  | 'removeZeroMaxUses'
+  | 'replaceZero'
+  | 'unresolvedOptions'
+  | 'zeroMaxUses'
+  | 'zeroValue';
+
+type ZeroKey = 'acquire' | 'evict' | 'idle';
+
+/** What Sequelize uses for a key the user did not set: the v6 default, or nothing for `maxUses`. */
+function sequelizeDefault(key: PoolKey): string {
+  return key === 'maxUses' ? 'maxUses: Infinity' : `${key}: ${SEQUELIZE_POOL_DEFAULTS[key]}`;
+}
+
+/** `a, b and c`. */
+function listKeys(keys: readonly string[]): string {
+  if (keys.length <= 1) return keys.join('');
+  return `${keys.slice(0, -1).join(', ')} and ${keys.at(-1) ?? ''}`;
+}
+
+export default createRule<Options, MessageIds>({
+  name: 'require-lifecycle-options',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Require every `new Sequelize()` to set its pool size and lifecycle (`max`, `min`, `idle`, `acquire`, `evict`) explicitly',
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      missingPool:
+        'This Sequelize instance has no `pool` option, so Sequelize v6 silently uses {{defaults}} for each process. Set `pool` with {{missing}} explicitly, sized to your connection budget.',
+      missingKeys:
+        '`pool` does not set {{missing}}, so Sequelize v6 silently uses {{defaults}}. Set every lifecycle key explicitly so it can be reviewed and tuned from config.',
+      zeroValue:
+        '`{{key}}: 0` does not turn it off: sequelize-pool 7 (used by Sequelize v6) reads 0 as unset and uses {{fallback}} instead. Set the number of milliseconds you mean.',
+      zeroMaxUses:
+        '`maxUses: 0` does not mean "never reuse": sequelize-pool 7 reads 0 as unset, so connections are reused without limit (Infinity). Remove it or set a positive number of uses.',
+      poolInReplication:
+        '`pool` inside `{{where}}` is ignored: Sequelize v6 builds both the read and the write pool from the top-level `pool` option. Move these settings to the top-level `pool`.',
+      unresolvedOptions:
+        'The {{what}} of this Sequelize instance cannot be resolved statically, so its pool lifecycle cannot be checked. Write the pool keys in an object literal (config may still override them) or turn `reportUnresolved` off.',
+      addMissingKeys: 'Add {{entries}}.',
+      addPool: 'Add `pool: { {{entries}} }`.',
+      replaceZero: 'Replace 0 with {{value}}.',
+      removeZeroMaxUses: 'Remove `maxUses: 0`.',
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          required: {
+            type: 'array',
+            description: 'Pool keys every `new Sequelize()` must set.',
+            items: { type: 'string', enum: [...POOL_KEYS] },
+            uniqueItems: true,
+          },
+          defaults: {
+            type: 'object',
+            description: 'Values the suggestions insert for missing keys.',
+            additionalProperties: false,
+            properties: Object.fromEntries(
+              POOL_KEYS.map((key) => [
+                key,
+                { type: 'integer', minimum: key === 'max' ? 1 : 0, description: `Suggested \`${key}\`.` },
+              ]),
+            ),
+          },
+          reportUnresolved: {
+            type: 'boolean',
+            description:
+              'Also report constructors whose options cannot be resolved statically (from config, a function call or a parameter).',
+          },
+        },
+      },
+    ],
+    defaultOptions: [
+      {
+        required: [...LIFECYCLE_KEYS],
+        defaults: { ...RECOMMENDED_POOL },
+        reportUnresolved: false,
+      },
+    ],
+  },
+  create(context, [{ defaults, reportUnresolved, required }]) {
+    const { sourceCode } = context;
+    const host = hostFromSourceCode(sourceCode);
+    // Several constructors may share one options object: report each property once.
+    const reported = new Set<TSESTree.Node>();
+    // Keys without a configured default (only `maxUses` by default) are left out of suggestions.
+    const entriesFor = (keys: readonly PoolKey[]): string[] =>
+      keys.flatMap((key) => (defaults[key] === undefined ? [] : [`${key}: ${defaults[key]}`]));
+
+    function checkMissingPool(construction: SequelizeConstruction): void {
+      const entries = entriesFor(required);
+      context.report({
+        node: construction.node,
+        messageId: 'missingPool',
+        data: {
+          defaults: required.map(sequelizeDefault).join(', '),
+          missing: listKeys(required),
+        },
+        suggest:
+          entries.length === 0
+            ? []
+            : [
+                {
+                  messageId: 'addPool',
+                  data: { entries: entries.join(', ') },
+                  fix: (fixer) => addPoolFix(fixer, construction, entries),
+                },
+              ],
+      });
+    }
+
+    function addPoolFix(
+      fixer: TSESLint.RuleFixer,
+      construction: SequelizeConstruction,
+      entries: string[],
+    ): TSESLint.RuleFix | null {
+      const { options, node } = construction;
+      if (options.kind === 'object') {
+        // `pool: undefined` is written but unset: inserting another `pool` key would shadow it silently.
+        if (options.properties.has('pool')) return null;
+        const layout = objectLayout(sourceCode, options.node);
+        return insertObjectEntries(fixer, sourceCode, options.node, [`pool: ${objectLiteral(entries, layout)}`]);
+      }
+      // No options argument: add one where this constructor form takes it.
+      const poolOption = `{ pool: ${objectLiteral(entries, null)} }`;
+      const last = node.arguments.at(-1);
+      const count = node.arguments.length;
+      if (construction.form === 'uri' && count === 1 && last !== undefined) {
+        return fixer.insertTextAfter(last, `, ${poolOption}`);
+      }
+      if (construction.form === 'credentials' && count === 3 && last !== undefined) {
+        return fixer.insertTextAfter(last, `, ${poolOption}`);
+      }
+      if (count === 0) {
+        const closing = sourceCode.getLastToken(node);
+        if (closing?.value === ')') return fixer.insertTextBefore(closing, poolOption);
+      }
+      return null;
+    }
+
+    function checkPoolKeys(construction: SequelizeConstruction, pool: PoolState & { state: 'known' }): void {
+      const missing = required.filter((key) => poolKeyState(pool, key).state === 'default');
+      const location = pool.property ?? construction.node;
+      if (missing.length > 0 && !reported.has(location)) {
+        reported.add(location);
+        const entries = entriesFor(missing);
+        context.report({
+          node: location,
+          messageId: 'missingKeys',
+          data: { missing: listKeys(missing), defaults: missing.map(sequelizeDefault).join(', ') },
+          suggest:
+            entries.length === 0
+              ? []
+              : [
+                  {
+                    messageId: 'addMissingKeys',
+                    data: { entries: entries.join(', ') },
+                    fix: (fixer) => insertObjectEntries(fixer, sourceCode, pool.pool.node, entries),
+                  },
+                ],
+        });
+      }
+      for (const key of Object.keys(ZERO_FALLBACKS) as (keyof typeof ZERO_FALLBACKS)[]) {
+        const keyState = poolKeyState(pool, key);
+        if (keyState.state !== 'set' || keyState.value.kind !== 'number' || keyState.value.value !== 0) continue;
+        if (reported.has(keyState.property)) continue;
+        reported.add(keyState.property);
+        reportZero(key, keyState.property, keyState.value.node);
+      }
+    }
+
+    function reportZero(key: keyof typeof ZERO_FALLBACKS, property: TSESTree.Property, zero: TSESTree.Node): void {
+      if (key === 'maxUses') {
+        context.report({
+          node: property,
+          messageId: 'zeroMaxUses',
+          suggest: [{ messageId: 'removeZeroMaxUses', fix: (fixer) => removeProperty(fixer, property) }],
+        });
+        return;
+      }
+      const replacement = defaults[key satisfies ZeroKey] ?? RECOMMENDED_POOL[key];
+      context.report({
+        node: property,
+        messageId: 'zeroValue',
+        data: { key, fallback: ZERO_FALLBACKS[key] },
+        suggest: [
+          {
+            messageId: 'replaceZero',
+            data: { value: String(replacement) },
+            fix: (fixer) => fixer.replaceText(zero, String(replacement)),
+          },
+        ],
+      });
+    }
+
+    function removeProperty(fixer: TSESLint.RuleFixer, property: TSESTree.Property): TSESLint.RuleFix {
+      const after = sourceCode.getTokenAfter(property);
+      const before = sourceCode.getTokenBefore(property);
+      if (after?.value === ',') return fixer.removeRange([property.range[0], after.range[1]]);
+      if (before?.value === ',') return fixer.removeRange([before.range[0], property.range[1]]);
+      return fixer.remove(property);
+    }
+
+    return {
+      NewExpression(node) {
+        const construction = sequelizeConstruction(host, node);
+        if (construction === null) return;
+        for (const misplaced of poolsInsideReplication(construction)) {
+          if (reported.has(misplaced.property)) continue;
+          reported.add(misplaced.property);
+          context.report({ node: misplaced.property, messageId: 'poolInReplication', data: { where: misplaced.where } });
+        }
+        const pool = poolState(construction);
+        if (pool.state === 'absent') {
+          if (required.length > 0) checkMissingPool(construction);
+          return;
+        }
+        if (pool.state === 'known') {
+          checkPoolKeys(construction, pool);
+          return;
+        }
+        if (reportUnresolved) {
+          const poolProperty = construction.options.kind === 'object' ? construction.options.properties.get('pool') : undefined;
+          context.report({
+            node: poolProperty?.property ?? node,
+            messageId: 'unresolvedOptions',
+            data: { what: poolProperty === undefined ? 'options' : '`pool` option' },
+          });
+        }
+      },
+    };
+  },
+});
+
