@@ -1,6 +1,6 @@
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
 
-import { ASTUtils, AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { ASTUtils, AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 
 /** What the analysis needs from its host (an ESLint rule, the codemod, the CLI): lexical scopes. */
 export interface AnalysisHost {
@@ -62,7 +62,7 @@ export function isUnshadowedGlobal(host: AnalysisHost, identifier: TSESTree.Iden
   if (identifier.name !== name) return false;
   const variable = findVariable(host, identifier);
   // Either no variable at all (an implicit global) or an entry of the global scope without a declaration.
-  return variable === null || (variable.defs.length === 0 && variable.scope.type === 'global');
+  return variable === null || (variable.defs.length === 0 && variable.scope.type === TSESLint.Scope.ScopeType.global);
 }
 
 /**
@@ -75,7 +75,7 @@ export function soleInitializer(variable: TSESLint.Scope.Variable): {
 } | null {
   if (variable.defs.length !== 1) return null;
   const def = variable.defs[0];
-  if (def?.type !== 'Variable') return null;
+  if (def?.type !== TSESLint.Scope.DefinitionType.Variable) return null;
   const declarator = def.node;
   if (declarator.init === null) return null;
   const declaration = def.parent;

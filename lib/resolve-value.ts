@@ -1,6 +1,6 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 
 import type { AnalysisHost } from './ast';
 
@@ -220,7 +220,7 @@ function resolveIdentifier(
   next: (child: TSESTree.Node) => ResolvedValue,
 ): ResolvedValue {
   const variable = findVariable(host, node);
-  if (variable === null || (variable.defs.length === 0 && variable.scope.type === 'global')) {
+  if (variable === null || (variable.defs.length === 0 && variable.scope.type === TSESLint.Scope.ScopeType.global)) {
     if (node.name === 'undefined') return { kind: 'undefined', node };
     if (node.name === 'NaN' || node.name === 'Infinity') {
       return { kind: 'number', node, value: node.name === 'NaN' ? Number.NaN : Infinity, viaFallback: false };
@@ -228,7 +228,7 @@ function resolveIdentifier(
     return UNKNOWN(node);
   }
   const def = variable.defs[0];
-  if (variable.defs.length === 1 && (def?.type === 'FunctionName' || def?.type === 'ClassName')) {
+  if (variable.defs.length === 1 && (def?.type === TSESLint.Scope.DefinitionType.FunctionName || def?.type === TSESLint.Scope.DefinitionType.ClassName)) {
     return { kind: 'other', node };
   }
   const binding = soleInitializer(variable);

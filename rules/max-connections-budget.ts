@@ -1,5 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+
 import type { ConnectionBudget } from '../lib/pool-budget';
 import type { PoolKeyState, PoolState, SequelizeConstruction } from '../lib/sequelize-options';
 
@@ -15,14 +17,21 @@ import {
 import { POSTGRES_DEFAULTS, SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
 import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../lib/sequelize-options';
 
-export type Options = [
-  {
-    maxConnections: number;
-    otherConnections: number;
-    processes: number;
-    reservedConnections: number;
-  },
-];
+export interface BudgetOptions {
+  maxConnections: number;
+  otherConnections: number;
+  processes: number;
+  reservedConnections: number;
+}
+
+export type Options = [Partial<BudgetOptions>];
+
+const DEFAULT_OPTIONS: BudgetOptions = {
+  processes: 1,
+  maxConnections: POSTGRES_DEFAULTS.maxConnections,
+  reservedConnections: POSTGRES_DEFAULTS.superuserReservedConnections + POSTGRES_DEFAULTS.reservedConnections,
+  otherConnections: 0,
+};
 
 export type MessageIds = 'minAboveMax' | 'minOverBudget' | 'overBudget' | 'setMax';
 
@@ -46,7 +55,7 @@ function poolNumber(pool: PoolState, key: 'max' | 'min'): PoolNumber | null {
   }
   if (state.state === 'unknown' || state.value.kind !== 'number') return null;
   const { value, viaFallback, node } = state.value;
-  const isLiteral = node.type === 'Literal';
+  const isLiteral = node.type === AST_NODE_TYPES.Literal;
   return {
     value,
     property: state.property,
@@ -104,16 +113,11 @@ export default createRule<Options, MessageIds>({
         },
       },
     ],
-    defaultOptions: [
-      {
-        processes: 1,
-        maxConnections: POSTGRES_DEFAULTS.maxConnections,
-        reservedConnections: POSTGRES_DEFAULTS.superuserReservedConnections + POSTGRES_DEFAULTS.reservedConnections,
-        otherConnections: 0,
-      },
-    ],
+    defaultOptions: [DEFAULT_OPTIONS],
   },
-  create(context, [{ maxConnections, otherConnections, processes, reservedConnections }]) {
+  create(context, [options]) {
+    // ESLint 9+ and RuleCreator both apply meta.defaultOptions; the spread only informs the types.
+    const { maxConnections, otherConnections, processes, reservedConnections } = { ...DEFAULT_OPTIONS, ...options };
     const host = hostFromSourceCode(context.sourceCode);
     const budget: ConnectionBudget = { maxConnections, reservedConnections, otherConnections };
     const available = availableConnections(budget);

@@ -15,13 +15,19 @@ import {
 } from '../lib/sequelize-facts';
 import { poolKeyState, poolsInsideReplication, poolState, sequelizeConstruction } from '../lib/sequelize-options';
 
-export type Options = [
-  {
-    defaults: Partial<Record<PoolKey, number>>;
-    reportUnresolved: boolean;
-    required: PoolKey[];
-  },
-];
+export interface LifecycleOptions {
+  defaults: Partial<Record<PoolKey, number>>;
+  reportUnresolved: boolean;
+  required: PoolKey[];
+}
+
+export type Options = [Partial<LifecycleOptions>];
+
+const DEFAULT_OPTIONS: LifecycleOptions = {
+  required: [...LIFECYCLE_KEYS],
+  defaults: { ...RECOMMENDED_POOL },
+  reportUnresolved: false,
+};
 
 export type MessageIds =
   | 'addMissingKeys'
@@ -106,15 +112,12 @@ export default createRule<Options, MessageIds>({
         },
       },
     ],
-    defaultOptions: [
-      {
-        required: [...LIFECYCLE_KEYS],
-        defaults: { ...RECOMMENDED_POOL },
-        reportUnresolved: false,
-      },
-    ],
+    defaultOptions: [DEFAULT_OPTIONS],
   },
-  create(context, [{ defaults, reportUnresolved, required }]) {
+  create(context, [options]) {
+    // ESLint 9+ and RuleCreator both apply meta.defaultOptions (merging `defaults` key by key); the spread
+    // only informs the types.
+    const { defaults, reportUnresolved, required } = { ...DEFAULT_OPTIONS, ...options };
     const { sourceCode } = context;
     const host = hostFromSourceCode(sourceCode);
     // Several constructors may share one options object: report each property once.
