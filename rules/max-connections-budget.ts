@@ -162,8 +162,9 @@ export default createRule<Options, MessageIds>({
               arithmetic: describeAvailable(budget),
               advice,
             },
+            // A max below the written min would make sequelize-pool throw at start-up: no suggestion then.
             suggest:
-              literal === null || fits < 1
+              literal === null || fits < 1 || (min !== null && min.property !== null && fits < min.value)
                 ? []
                 : [{ messageId: 'setMax', data: { fits }, fix: (fixer) => fixer.replaceText(literal, String(fits)) }],
           });

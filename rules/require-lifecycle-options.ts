@@ -38,6 +38,7 @@ export type MessageIds =
   | 'removeZeroMaxUses'
   | 'replaceZero'
   | 'unresolvedOptions'
+  | 'zeroMax'
   | 'zeroMaxUses'
   | 'zeroValue';
 
@@ -70,7 +71,9 @@ export default createRule<Options, MessageIds>({
       missingKeys:
         '`pool` does not set {{missing}}, so Sequelize v6 silently uses {{defaults}}. Set every lifecycle key explicitly so it can be reviewed and tuned from config.',
       zeroValue:
-        '`{{key}}: 0` does not turn it off: sequelize-pool 7 (used by Sequelize v6) reads 0 as unset and uses {{fallback}} instead. Set the number of milliseconds you mean.',
+        '`{{key}}: {{written}}` does not turn it off: sequelize-pool 7 (used by Sequelize v6) reads {{written}} as unset and uses {{fallback}} instead. Set the number of milliseconds you mean.',
+      zeroMax:
+        '`max: {{value}}` stops Sequelize from starting: sequelize-pool throws "max must be an integer > 0" when the instance is created.',
       zeroMaxUses:
         '`maxUses: 0` does not mean "never reuse": sequelize-pool 7 reads 0 as unset, so connections are reused without limit (Infinity). Remove it or set a positive number of uses.',
       poolInReplication:
@@ -79,7 +82,7 @@ export default createRule<Options, MessageIds>({
         'The {{what}} of this Sequelize instance cannot be resolved statically, so its pool lifecycle cannot be checked. Write the pool keys in an object literal (config may still override them) or turn `reportUnresolved` off.',
       addMissingKeys: 'Add {{entries}}.',
       addPool: 'Add `pool: { {{entries}} }`.',
-      replaceZero: 'Replace 0 with {{value}}.',
+      replaceZero: 'Replace {{written}} with {{value}}.',
       removeZeroMaxUses: 'Remove `maxUses: 0`.',
     },
     schema: [
@@ -100,7 +103,7 @@ export default createRule<Options, MessageIds>({
             properties: Object.fromEntries(
               POOL_KEYS.map((key) => [
                 key,
-                { type: 'integer', minimum: key === 'max' ? 1 : 0, description: `Suggested \`${key}\`.` },
+                { type: 'integer', minimum: key === 'max' ? 1 : 0, description: `Value the suggestions insert for \`${key}\`.` },
               ]),
             ),
           },
@@ -199,16 +202,54 @@ export default createRule<Options, MessageIds>({
                 ],
         });
       }
+      // @sequelize/core (v7) uses sequelize-pool 8, which takes 0 literally: these findings are v6-only.
+      if (construction.module === '@sequelize/core') return;
+      const maxState = poolKeyState(pool, 'max');
+      if (
+        maxState.state === 'set' &&
+        maxState.value.kind === 'number' &&
+        !maxState.value.viaFallback &&
+        maxState.value.value < 1 &&
+        !reported.has(maxState.property)
+      ) {
+        reported.add(maxState.property);
+        reportZeroMax(maxState.property, maxState.value.node);
+      }
       for (const key of Object.keys(ZERO_FALLBACKS) as (keyof typeof ZERO_FALLBACKS)[]) {
         const keyState = poolKeyState(pool, key);
-        if (keyState.state !== 'set' || keyState.value.kind !== 'number' || keyState.value.value !== 0) continue;
-        if (reported.has(keyState.property)) continue;
+        if (keyState.state !== 'set' || reported.has(keyState.property)) continue;
+        const { value } = keyState;
+        // `x || fallback` treats null exactly like 0 (maxUses: null is rejected outright, so only 0 there).
+        const isZero = value.kind === 'number' && value.value === 0 && !value.viaFallback;
+        const isNull = value.kind === 'null' && key !== 'maxUses';
+        if (!isZero && !isNull) continue;
         reported.add(keyState.property);
-        reportZero(key, keyState.property, keyState.value.node);
+        reportZero(key, keyState.property, value.node, isZero ? '0' : 'null');
       }
     }
 
-    function reportZero(key: keyof typeof ZERO_FALLBACKS, property: TSESTree.Property, zero: TSESTree.Node): void {
+    function reportZeroMax(property: TSESTree.Property, value: TSESTree.Node): void {
+      const replacement = defaults.max ?? RECOMMENDED_POOL.max;
+      context.report({
+        node: property,
+        messageId: 'zeroMax',
+        data: { value: sourceCode.getText(value) },
+        suggest: [
+          {
+            messageId: 'replaceZero',
+            data: { written: sourceCode.getText(value), value: String(replacement) },
+            fix: (fixer) => fixer.replaceText(value, String(replacement)),
+          },
+        ],
+      });
+    }
+
+    function reportZero(
+      key: keyof typeof ZERO_FALLBACKS,
+      property: TSESTree.Property,
+      zero: TSESTree.Node,
+      written: string,
+    ): void {
       if (key === 'maxUses') {
         context.report({
           node: property,
@@ -221,11 +262,11 @@ export default createRule<Options, MessageIds>({
       context.report({
         node: property,
         messageId: 'zeroValue',
-        data: { key, fallback: ZERO_FALLBACKS[key] },
+        data: { key, written, fallback: ZERO_FALLBACKS[key] },
         suggest: [
           {
             messageId: 'replaceZero',
-            data: { value: String(replacement) },
+            data: { written, value: String(replacement) },
             fix: (fixer) => fixer.replaceText(zero, String(replacement)),
           },
         ],

@@ -245,6 +245,27 @@ new Sequelize('postgres://db', { pool: { max: PER_WORKER * 5 } });`,
       ],
     },
     {
+      // Setting max below the written min would not start: the message stands, the suggestion is withheld.
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: 20, min: 5 } });`,
+      options: [{ processes: 40 }],
+      errors: [
+        {
+          messageId: 'overBudget',
+          line: 2,
+          column: 42,
+          data: budgetData({ processes: '40 processes', max: 'max 20', total: 800, advice: 'max 2 fits' }),
+          suggestions: [],
+        },
+        {
+          messageId: 'minOverBudget',
+          line: 2,
+          column: 51,
+          data: { ...INCIDENT_BUDGET, processes: '40 processes', min: 5, replication: '', total: 200, advice: 'min 2 fits' },
+        },
+      ],
+    },
+    {
       // min above max: sequelize-pool refuses to start.
       code: `const { Sequelize } = require('sequelize');
 new Sequelize('postgres://db', { pool: { max: 10, min: 20 } });

@@ -333,11 +333,11 @@ new Sequelize('postgres://db', { pool: { max: 10, min: 0, idle: 0, acquire: 3000
           messageId: 'zeroValue',
           line: 2,
           column: 59,
-          data: { key: 'idle', fallback: '30000 ms' },
+          data: { key: 'idle', written: '0', fallback: '30000 ms' },
           suggestions: [
             {
               messageId: 'replaceZero',
-              data: { value: '10000' },
+              data: { written: '0', value: '10000' },
               output: `const { Sequelize } = require('sequelize');
 new Sequelize('postgres://db', { pool: { max: 10, min: 0, idle: 10000, acquire: 30000, evict: 10000, maxUses: 0 } });`,
             },
@@ -365,11 +365,11 @@ new Sequelize('postgres://db', { pool: { max: 10, min: 2, idle: 10000, acquire: 
           messageId: 'zeroValue',
           line: 2,
           column: 72,
-          data: { key: 'acquire', fallback: '30000 ms' },
+          data: { key: 'acquire', written: '0', fallback: '30000 ms' },
           suggestions: [
             {
               messageId: 'replaceZero',
-              data: { value: '30000' },
+              data: { written: '0', value: '30000' },
               output: `const { Sequelize } = require('sequelize');
 new Sequelize('postgres://db', { pool: { max: 10, min: 2, idle: 10000, acquire: 30000, evict: 0 } });`,
             },
@@ -379,11 +379,11 @@ new Sequelize('postgres://db', { pool: { max: 10, min: 2, idle: 10000, acquire: 
           messageId: 'zeroValue',
           line: 2,
           column: 84,
-          data: { key: 'evict', fallback: '1000 ms' },
+          data: { key: 'evict', written: '0', fallback: '1000 ms' },
           suggestions: [
             {
               messageId: 'replaceZero',
-              data: { value: '10000' },
+              data: { written: '0', value: '10000' },
               output: `const { Sequelize } = require('sequelize');
 new Sequelize('postgres://db', { pool: { max: 10, min: 2, idle: 10000, acquire: 0, evict: 10000 } });`,
             },
@@ -405,6 +405,41 @@ new Sequelize({
       errors: [
         { messageId: 'poolInReplication', line: 5, column: 33, data: { where: 'replication.read[0]' } },
         { messageId: 'poolInReplication', line: 6, column: 31, data: { where: 'replication.write' } },
+      ],
+    },
+    {
+      // null falls back exactly like 0; max: 0 refuses to start.
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: 0, min: 0, idle: null, acquire: 30000, evict: 10000 } });`,
+      errors: [
+        {
+          messageId: 'zeroMax',
+          line: 2,
+          column: 42,
+          data: { value: '0' },
+          suggestions: [
+            {
+              messageId: 'replaceZero',
+              data: { written: '0', value: '10' },
+              output: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: 10, min: 0, idle: null, acquire: 30000, evict: 10000 } });`,
+            },
+          ],
+        },
+        {
+          messageId: 'zeroValue',
+          line: 2,
+          column: 58,
+          data: { key: 'idle', written: 'null', fallback: '30000 ms' },
+          suggestions: [
+            {
+              messageId: 'replaceZero',
+              data: { written: 'null', value: '10000' },
+              output: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: 0, min: 0, idle: 10000, acquire: 30000, evict: 10000 } });`,
+            },
+          ],
+        },
       ],
     },
     {
@@ -508,6 +543,9 @@ new Dynamic('postgres://db', { pool: { max: 10 } });`;
 
 esmRuleTester.run('require-lifecycle-options (ES modules)', rule, {
   valid: [
+    // Sequelize v7 (@sequelize/core) uses sequelize-pool 8, which takes 0 literally.
+    `import { Sequelize } from '@sequelize/core';
+     new Sequelize({ pool: { max: 10, min: 0, idle: 0, acquire: 30000, evict: 0 } });`,
     `import { Sequelize } from 'sequelize';
      export const sequelize = new Sequelize(process.env.DATABASE_URL, { pool: ${FULL_POOL} });`,
     // A namespace object is not constructible, a default import of sequelize-typescript is undefined.
