@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-import { readPackageInfo } from '../lib/package-info';
+import type { CliIO } from './io';
 
-/** A failure the user can fix: printed as one line, no stack trace. */
-export class UsageError extends Error {}
+import { readPackageInfo } from '../lib/package-info';
+import { runCodemod } from './codemod';
+import { UsageError } from './io';
+
+export { UsageError } from './io';
+export type { CliIO } from './io';
 
 const HELP = `Usage: eslint-plugin-sequelize-pool <command> [options]
 
 Stop Sequelize applications from exhausting their database's connections.
 
 Commands:
+  codemod [paths...]   Rewrite a Sequelize setup module to a right-sized, config-driven pool
+                       (run \`eslint-plugin-sequelize-pool codemod --help\` for its options)
   help                 Show this help
   version              Show the version
 
@@ -18,14 +24,9 @@ Options:
 
 The lint rules run through ESLint: see the README for the flat config and eslintrc set-up.`;
 
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-/** Runs the CLI and returns its exit code: 0 success, 2 bad usage. */
+/** Runs the CLI and returns its exit code: 0 success, 1 a command found a problem, 2 bad usage. */
 export function run(argv: readonly string[], io: CliIO): number {
-  const [command] = argv;
+  const [command, ...rest] = argv;
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.stdout(HELP);
@@ -35,6 +36,7 @@ export function run(argv: readonly string[], io: CliIO): number {
       io.stdout(readPackageInfo().version);
       return 0;
     }
+    if (command === 'codemod') return runCodemod(rest, io);
     throw new UsageError(
       `unknown command ${JSON.stringify(command)}; run \`eslint-plugin-sequelize-pool --help\` for the commands`,
     );

@@ -1,5 +1,6 @@
 // `npm run demo`: lint the bundled legacy app (examples/legacy-server, shaped like the incident report)
 // with the plugin's recommended config and print the findings the way ESLint prints them.
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,6 +27,20 @@ if (missing.length > 0) {
   console.error(`demo: expected findings from ${missing.join(', ')} but got none`);
   process.exitCode = 1;
 } else {
-  console.log('These are the incident\'s two configuration problems. Next: see docs/why.md for the arithmetic');
-  console.log('and docs/rules/ for each rule; the suggestions (editor quick fixes) add the missing keys and a max that fits.');
+  console.log('These are the incident\'s configuration problems: see docs/why.md for the arithmetic and docs/rules/');
+  console.log('for each rule; the suggestions (editor quick fixes) add the missing keys and a max that fits.');
+}
+
+// The one-off migration, previewed: --dry writes nothing.
+const codemodArgs = ['codemod', '--dry', '--processes', '7', '--max-connections', '100'];
+console.log(`\n$ npx eslint-plugin-sequelize-pool ${codemodArgs.join(' ')}   (in examples/legacy-server)\n`);
+const codemod = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), ...codemodArgs], {
+  cwd: example,
+  encoding: 'utf8',
+});
+process.stdout.write(codemod.stdout);
+process.stderr.write(codemod.stderr);
+if (codemod.status !== 0 || !codemod.stdout.includes('would change server/db/sequelize.js')) {
+  console.error(`demo: the codemod preview failed (exit ${codemod.status})`);
+  process.exitCode = 1;
 }
