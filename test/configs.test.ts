@@ -2,6 +2,7 @@
  * Every config, run through real ESLint 8.57 (flat and eslintrc), 9 and 10 instances on fixture projects,
  * with the plugin loaded the way users load it: the built package, by name, through its `exports`.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,8 @@ import path from 'node:path';
 import { ESLint, type Linter } from 'eslint';
 import { ESLint as ESLintV9 } from 'eslint-v9';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import sourcePlugin from '../index';
 
 type Plugin = typeof import('../index');
 
@@ -299,5 +302,21 @@ describe('ESLint 8.57, eslintrc', () => {
       },
     });
     expectSevenProcessBudget(await eslint.lintFiles(['db.js', 'right-sized.js']));
+  });
+});
+
+describe('loading the package from both module systems', () => {
+  // Users write `import plugin from 'eslint-plugin-sequelize-pool'` in eslint.config.mjs and `require(...)` in
+  // eslint.config.cjs: both must give the same plugin object with its configs.
+  const probe = `plugin.meta.name + ' ' + Object.keys(plugin.rules).join(',') + ' ' + Object.keys(plugin.configs).join(',')`;
+  const expected = `eslint-plugin-sequelize-pool ${Object.keys(sourcePlugin.rules).join(',')} ${Object.keys(sourcePlugin.configs).join(',')}`;
+
+  it.each([
+    ['ESM import', ['--input-type=module', '-e', `import plugin from 'eslint-plugin-sequelize-pool'; console.log(${probe});`]],
+    ['CommonJS require', ['-e', `const plugin = require('eslint-plugin-sequelize-pool'); console.log(${probe});`]],
+  ])('%s', (_name, args) => {
+    const result = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout.trim()).toBe(expected);
   });
 });

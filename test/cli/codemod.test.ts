@@ -138,6 +138,15 @@ describe('codemod command', () => {
     expect(treeHash()).toBe(before);
   });
 
+  it('--print prints each rewritten file; with --dry nothing is written', () => {
+    const before = treeHash();
+    const result = codemod('--print', '--dry', '--processes', '7');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("const DB_OPTIONS = config.has('db.options') ? config.get('db.options') : {};\n");
+    expect(result.stdout).toContain("module.exports = { sequelize, Sequelize, poolStats, forceReleasePool };\n");
+    expect(treeHash()).toBe(before);
+  });
+
   it('refuses a dirty git tree unless --force', () => {
     writeFileSync(path.join(app, 'server', 'main.js'), `${read('server/main.js')}\n// wip\n`);
     const before = treeHash();
