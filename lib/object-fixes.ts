@@ -1,11 +1,12 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_TOKEN_TYPES } from '@typescript-eslint/utils';
+import type { TextEdit } from './text-edits';
+
+import { appendObjectEntries, lineIndentation, removeObjectEntry } from './text-edits';
 
 /**
- * Inserts `key: value` entries at the end of an object literal, keeping its layout: one entry per line in a
- * multi-line object (same indentation as the existing entries, trailing comma kept if the object uses one),
- * inline in a one-line object.
+ * A fix that appends `key: value` entries to an object literal in its own layout (see appendObjectEntries):
+ * one per line in a multi-line object, inline in a one-line object.
  */
 export function insertObjectEntries(
   fixer: TSESLint.RuleFixer,
@@ -13,22 +14,20 @@ export function insertObjectEntries(
   object: TSESTree.ObjectExpression,
   entries: readonly string[],
 ): TSESLint.RuleFix {
-  const last = object.properties.at(-1);
-  const closing = sourceCode.getLastToken(object);
-  if (last === undefined || closing === null) {
-    return fixer.replaceText(object, `{ ${entries.join(', ')} }`);
-  }
-  const afterLast = sourceCode.getTokenAfter(last);
-  const trailingComma = afterLast?.type === AST_TOKEN_TYPES.Punctuator && afterLast.value === ',' ? afterLast : null;
-  const multiLine = last.loc.end.line !== closing.loc.start.line;
-  if (multiLine) {
-    const indent = indentationOf(sourceCode, last);
-    const lines = entries.map((entry) => `\n${indent}${entry}`);
-    if (trailingComma !== null) return fixer.insertTextAfter(trailingComma, lines.map((line) => `${line},`).join(''));
-    return fixer.insertTextAfter(last, `,${lines.join(',')}`);
-  }
-  if (trailingComma !== null) return fixer.insertTextAfter(trailingComma, ` ${entries.join(', ')},`);
-  return fixer.insertTextAfter(last, `, ${entries.join(', ')}`);
+  return asFix(fixer, appendObjectEntries(sourceCode, object, entries));
+}
+
+/** A fix that removes one property with its separating comma (see removeObjectEntry). */
+export function removeProperty(
+  fixer: TSESLint.RuleFixer,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  property: TSESTree.Node,
+): TSESLint.RuleFix {
+  return asFix(fixer, removeObjectEntry(sourceCode, property));
+}
+
+function asFix(fixer: TSESLint.RuleFixer, edit: TextEdit): TSESLint.RuleFix {
+  return fixer.replaceTextRange([edit.start, edit.end], edit.text);
 }
 
 /** Renders `{ a: 1, b: 2 }` as an object literal, multi-line when `indent` (of the enclosing entry) is given. */
@@ -38,12 +37,6 @@ export function objectLiteral(entries: readonly string[], layout: { indent: stri
   return `{\n${inner}\n${layout.indent}}`;
 }
 
-/** The whitespace before the first token on `node`'s first line. */
-export function indentationOf(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node | TSESTree.Token): string {
-  const line = sourceCode.lines[node.loc.start.line - 1] ?? '';
-  return /^\s*/u.exec(line)?.[0] ?? '';
-}
-
 /** The layout new entries of `object` should use, or null when the object is written on one line. */
 export function objectLayout(
   sourceCode: Readonly<TSESLint.SourceCode>,
@@ -51,8 +44,8 @@ export function objectLayout(
 ): { indent: string; unit: string } | null {
   const last = object.properties.at(-1);
   if (last === undefined || last.loc.end.line === object.loc.end.line) return null;
-  const indent = indentationOf(sourceCode, last);
-  const outer = indentationOf(sourceCode, object);
+  const indent = lineIndentation(sourceCode, last.loc.start.line);
+  const outer = lineIndentation(sourceCode, object.loc.start.line);
   const unit = indent.startsWith(outer) && indent.length > outer.length ? indent.slice(outer.length) : '  ';
   return { indent, unit };
 }

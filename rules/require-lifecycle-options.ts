@@ -5,7 +5,7 @@ import type { PoolState, SequelizeConstruction } from '../lib/sequelize-options'
 
 import { hostFromSourceCode } from '../lib/ast';
 import { createRule } from '../lib/create-rule';
-import { insertObjectEntries, objectLayout, objectLiteral } from '../lib/object-fixes';
+import { insertObjectEntries, objectLayout, objectLiteral, removeProperty } from '../lib/object-fixes';
 import {
   LIFECYCLE_KEYS,
   POOL_KEYS,
@@ -254,7 +254,7 @@ export default createRule<Options, MessageIds>({
         context.report({
           node: property,
           messageId: 'zeroMaxUses',
-          suggest: [{ messageId: 'removeZeroMaxUses', fix: (fixer) => removeProperty(fixer, property) }],
+          suggest: [{ messageId: 'removeZeroMaxUses', fix: (fixer) => removeProperty(fixer, sourceCode, property) }],
         });
         return;
       }
@@ -271,14 +271,6 @@ export default createRule<Options, MessageIds>({
           },
         ],
       });
-    }
-
-    function removeProperty(fixer: TSESLint.RuleFixer, property: TSESTree.Property): TSESLint.RuleFix {
-      const after = sourceCode.getTokenAfter(property);
-      const before = sourceCode.getTokenBefore(property);
-      if (after?.value === ',') return fixer.removeRange([property.range[0], after.range[1]]);
-      if (before?.value === ',') return fixer.removeRange([before.range[0], property.range[1]]);
-      return fixer.remove(property);
     }
 
     return {
