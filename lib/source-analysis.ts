@@ -1,6 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import { Linter } from 'eslint';
+import path from 'node:path';
 
 import type { AnalysisHost } from './ast';
 import type { SequelizeConstruction } from './sequelize-options';
@@ -47,7 +48,9 @@ function typescriptParser(file: string): Linter.Parser {
 export function analyseSource(text: string, file: string): AnalysedSource {
   const constructions: SequelizeConstruction[] = [];
   let host: AnalysisHost | null = null;
-  const linter = new Linter({ configType: 'flat' });
+  // Flat config `files` patterns match relative to the Linter's cwd: anchor it at the file, wherever it lives.
+  const absolute = path.resolve(file);
+  const linter = new Linter({ configType: 'flat', cwd: path.dirname(absolute) });
   const isTypeScript = TYPESCRIPT_FILE.test(file);
   const config: Linter.Config[] = [
     {
@@ -81,7 +84,7 @@ export function analyseSource(text: string, file: string): AnalysedSource {
       rules: { 'analysis/constructions': 'error' },
     },
   ];
-  const filename = /\.(?:c|m)?[jt]sx?$/u.test(file) ? file : `${file}.js`;
+  const filename = /\.(?:c|m)?[jt]sx?$/u.test(absolute) ? absolute : `${absolute}.js`;
   let messages = linter.verify(text, config, { filename });
   // A CommonJS file written with `import` is really a module: retry rather than fail it.
   if (messages.some((message) => message.fatal === true) && !isTypeScript) {

@@ -26,20 +26,20 @@ interface Outcome {
 }
 
 /** Runs the built bin with Node, as `npx eslint-plugin-sequelize-pool ...` would. */
-function runBin(...args: string[]): Outcome {
+function runBin(...args: string[]): Promise<Outcome> {
   const { status, stdout, stderr } = spawnSync(process.execPath, [BIN, ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 30_000,
   });
-  return { status, stdout, stderr };
+  return Promise.resolve({ status, stdout, stderr });
 }
 
 /** Calls `run()` in process, collecting what it writes the way the bin does (one line per call). */
-function runDirect(...args: string[]): Outcome {
+async function runDirect(...args: string[]): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
-  const status = run(args, {
+  const status = await run(args, {
     stdout: (text) => {
       stdout += `${text}\n`;
     },
@@ -64,8 +64,8 @@ describe.each([
 
   it.each([{ args: ['--help'] }, { args: ['-h'] }, { args: ['help'] }, { args: [] }])(
     '$args prints the usage and exits 0',
-    ({ args }: { args: string[] }) => {
-      const { status, stdout, stderr } = invoke(...args);
+    async ({ args }: { args: string[] }) => {
+      const { status, stdout, stderr } = await invoke(...args);
       expect(status).toBe(0);
       expect(stdout).toMatch(/^Usage: eslint-plugin-sequelize-pool <command> \[options\]\n/);
       expect(stdout).toContain('--version');
@@ -73,15 +73,15 @@ describe.each([
     },
   );
 
-  it.each(['--version', '-v', 'version'])('%s prints the package.json version and exits 0', (arg) => {
-    const { status, stdout, stderr } = invoke(arg);
+  it.each(['--version', '-v', 'version'])('%s prints the package.json version and exits 0', async (arg) => {
+    const { status, stdout, stderr } = await invoke(arg);
     expect(status).toBe(0);
     expect(stdout).toBe(`${PACKAGE.version}\n`);
     expect(stderr).toBe('');
   });
 
-  it('rejects an unknown command with one line on stderr, exit 2 and no stack trace', () => {
-    const { status, stdout, stderr } = invoke('frobnicate');
+  it('rejects an unknown command with one line on stderr, exit 2 and no stack trace', async () => {
+    const { status, stdout, stderr } = await invoke('frobnicate');
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr.endsWith('\n')).toBe(true);

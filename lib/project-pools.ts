@@ -1,0 +1,105 @@
+/**
+ * Every `new Sequelize` in a project and the pool each one really opens: what the file says, Sequelize's
+ * defaults where it says nothing, and node-config's `db.options.pool` where the pool is config-driven.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { NodeConfig } from './node-config';
+
+import { configValue } from './node-config';
+import { SEQUELIZE_POOL_DEFAULTS } from './sequelize-facts';
+import { poolKeyState, poolState, usesReplication } from './sequelize-options';
+import { analyseSource, SourceParseError } from './source-analysis';
+
+export interface PoolFinding {
+  file: string;
+  line: number;
+  module: string;
+  /** The `max` this instance runs with, or null when neither the file nor the config says. */
+  max: number | null;
+  /** Where `max` came from: `the file`, `Sequelize's default`, `config db.options.pool.max (NODE_ENV=dev)`. */
+  maxSource: string;
+  replicated: boolean | null;
+}
+
+export interface ProjectScan {
+  pools: PoolFinding[];
+  /** Files that contain "Sequelize" but failed to parse: reported, not fatal. */
+  unparsable: string[];
+}
+
+const SOURCE_FILE = /\.(?:cjs|cts|js|jsx|mjs|mts|ts|tsx)$/u;
+const SKIPPED = new Set(['node_modules', 'dist', 'build', 'coverage', 'test', 'tests', '__tests__']);
+
+function sourceFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (directory: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED.has(entry.name)) walk(full);
+      } else if (entry.isFile() && SOURCE_FILE.test(entry.name) && !/\.(?:test|spec)\.[^.]+$/u.test(entry.name)) {
+        files.push(full);
+      }
+    }
+  };
+  walk(root);
+  return files.sort();
+}
+
+/** Scans `root` (tests and dependencies skipped) for Sequelize instances and their pool size. */
+export function scanProjectPools(root: string, config: NodeConfig | null): ProjectScan {
+  const pools: PoolFinding[] = [];
+  const unparsable: string[] = [];
+  for (const file of sourceFiles(root)) {
+    const text = readFileSync(file, 'utf8');
+    // A cheap check before parsing: the analysis decides what really is Sequelize.
+    if (!text.includes('Sequelize')) continue;
+    let constructions;
+    try {
+      constructions = analyseSource(text, file).constructions;
+    } catch (error) {
+      if (error instanceof SourceParseError) {
+        unparsable.push(path.relative(root, file));
+        continue;
+      }
+      throw error;
+    }
+    for (const construction of constructions) {
+      const pool = poolState(construction);
+      const state = poolKeyState(pool, 'max');
+      let max: number | null = null;
+      let maxSource = 'unknown: options the doctor cannot read';
+      if (state.state === 'default') {
+        max = SEQUELIZE_POOL_DEFAULTS.max;
+        maxSource = "Sequelize's default";
+      } else if (state.state === 'set' && state.value.kind === 'number') {
+        max = state.value.value;
+        maxSource = state.value.viaFallback ? 'the fallback in the file' : 'the file';
+      } else {
+        // Config-driven (`{ ...POOL_DEFAULTS, ...DB_OPTIONS.pool }`): the file's default unless config overrides it.
+        const written = pool.state === 'known' ? pool.pool.properties.get('max') : undefined;
+        if (written?.value.kind === 'number') {
+          max = written.value.value;
+          maxSource = 'the file (config may override it)';
+        }
+        const configured = config === null ? undefined : configValue(config, 'db.options.pool.max');
+        if (typeof configured === 'number') {
+          max = configured;
+          maxSource = `config db.options.pool.max (NODE_ENV=${config?.environment ?? ''})`;
+        }
+      }
+      pools.push({
+        file: path.relative(root, file),
+        line: construction.node.loc.start.line,
+        module: construction.module,
+        max,
+        maxSource,
+        replicated: usesReplication(construction),
+      });
+    }
+  }
+  return { pools, unparsable };
+}

@@ -1,0 +1,251 @@
+/**
+ * `doctor` against a real PostgreSQL with known sessions, and on the example app before and after the codemod.
+ */
+import type pg from 'pg';
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { DoctorReport } from '../../cli/doctor';
+import type { TestDatabase } from './postgres';
+
+import { runDoctor } from '../../cli/doctor';
+import { UsageError } from '../../cli/io';
+import { freePort, startDatabase, SUPERUSER_PASSWORD } from './postgres';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const EXAMPLE = path.join(REPO_ROOT, 'examples', 'legacy-server');
+const APP_PASSWORD = 'app-secret-pw';
+
+async function doctor(args: string[], cwd = EXAMPLE): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const code = await runDoctor(args, { stdout: (text) => (stdout += `${text}\n`), stderr: () => undefined }, cwd);
+  return { code, stdout };
+}
+
+async function jsonReport(args: string[], cwd = EXAMPLE): Promise<{ code: number; report: DoctorReport }> {
+  const { code, stdout } = await doctor([...args, '--json'], cwd);
+  return { code, report: JSON.parse(stdout) as DoctorReport };
+}
+
+async function until(condition: () => Promise<boolean>, what: string, deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('doctor against a live PostgreSQL', () => {
+  let database: TestDatabase;
+  let appUrl = '';
+  const held: pg.Client[] = [];
+  let sleeper: Promise<unknown> | null = null;
+
+  beforeAll(async () => {
+    database = await startDatabase(['-c', 'max_connections=40']);
+    const admin = await database.client();
+    await admin.query(`CREATE ROLE app LOGIN PASSWORD '${APP_PASSWORD}'`);
+    await admin.query('CREATE DATABASE legacy OWNER app');
+    appUrl = `postgres://app:${APP_PASSWORD}@127.0.0.1:${database.port}/legacy`;
+    // The application role holds 3 idle connections, one of them left inside a transaction.
+    for (let index = 0; index < 3; index += 1) {
+      const client = await database.client('app', APP_PASSWORD);
+      await client.query(`SET application_name = 'legacy-server:cron'`);
+      held.push(client);
+    }
+    await held[0]?.query('BEGIN');
+    await held[0]?.query('SELECT 1 AS forgotten');
+    // A superuser session running a long query.
+    const busy = await database.client();
+    await busy.query(`SET application_name = 'legacy-server:main'`);
+    sleeper = busy.query('SELECT pg_sleep(60)').catch(() => undefined);
+    await until(async () => {
+      const result = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep%'");
+      return (result.rows[0] as { n: number }).n === 1;
+    }, 'the pg_sleep session');
+    // Let the forgotten transaction age past the 1 s threshold the tests use.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+  });
+
+  afterAll(async () => {
+    await database?.stop();
+    void sleeper;
+  });
+
+  it('counts sessions, finds the transaction left open and the long query, and reports a problem', async () => {
+    const { code, report } = await jsonReport(['--url', database.superuserUrl, '--idle-in-transaction', '1', '--processes', '7']);
+    expect(code).toBe(1);
+    expect(report.verdict).toBe('problem');
+    const db = report.database;
+    expect(db).not.toBeNull();
+    if (db === null) return;
+    expect(db.maxConnections).toBe(40);
+    expect(db.superuserReservedConnections).toBe(3);
+    expect(db.reservedConnections).toBe(0);
+    expect(db.available).toBe(37);
+    expect(db.sessions).toEqual(
+      expect.arrayContaining([
+        { user: 'app', application: 'legacy-server:cron', state: 'idle', count: 2 },
+        { user: 'app', application: 'legacy-server:cron', state: 'idle in transaction', count: 1 },
+        { user: 'postgres', application: 'legacy-server:main', state: 'active', count: 1 },
+      ]),
+    );
+    expect(db.leakSuspects).toHaveLength(1);
+    expect(db.leakSuspects[0]).toMatchObject({ user: 'app', application: 'legacy-server:cron', lastQuery: 'SELECT 1 AS forgotten' });
+    expect(db.leakSuspects[0]?.ageSeconds).toBeGreaterThanOrEqual(1);
+    expect(db.longestActive[0]).toMatchObject({ user: 'postgres', application: 'legacy-server:main', query: 'SELECT pg_sleep(60)' });
+    expect(db.canSeeQueries).toBe(true);
+    const codes = report.findings.map((finding) => finding.code);
+    expect(codes).toContain('idle-in-transaction');
+    expect(codes).toContain('over-budget');
+    // 7 processes × max 100 against this server's 37 usable slots.
+    expect(report.findings.find((finding) => finding.code === 'over-budget')?.message).toContain(
+      '7 processes × 100 = 700 connections, but PostgreSQL allows 37 (40 − 3 reserved, from the server)',
+    );
+  });
+
+  it('has a stable JSON shape', async () => {
+    const { report } = await jsonReport(['--url', database.superuserUrl, '--processes', '7']);
+    expect(Object.keys(report).sort()).toEqual(
+      ['database', 'environment', 'findings', 'pools', 'processes', 'root', 'schemaVersion', 'unparsableFiles', 'verdict', 'worstCase'].sort(),
+    );
+    expect(report.schemaVersion).toBe(1);
+    expect(report.pools).toEqual([
+      { file: 'server/db/sequelize.js', line: 7, module: 'sequelize', max: 100, maxSource: 'the file', replicated: false },
+    ]);
+    expect(report.worstCase).toEqual({ connectionsPerProcess: 100, total: 700 });
+    for (const finding of report.findings) {
+      expect(['info', 'warning', 'problem']).toContain(finding.severity);
+      expect(typeof finding.code).toBe('string');
+      expect(typeof finding.message).toBe('string');
+    }
+  });
+
+  it('works as a non-superuser role and says what it cannot see', async () => {
+    const { report } = await jsonReport(['--url', appUrl, '--idle-in-transaction', '1', '--processes', '1']);
+    expect(report.database?.user).toBe('app');
+    // Other roles' sessions are counted, their state hidden (PostgreSQL shows the user, not the state or query).
+    const hiddenSessions = report.database?.sessions.filter((group) => group.user === 'postgres' && group.state === '(hidden)');
+    expect(hiddenSessions?.reduce((sum, group) => sum + group.count, 0)).toBeGreaterThanOrEqual(1);
+    expect(report.database?.longestActive).toEqual([]);
+    expect(report.database?.canSeeQueries).toBe(false);
+    expect(report.findings.map((finding) => finding.code)).toContain('query-text-hidden');
+    expect(report.database?.leakSuspects[0]?.lastQuery).toBe('SELECT 1 AS forgotten');
+  });
+
+  it('never prints the password, in the report or in errors', async () => {
+    const { stdout } = await doctor(['--url', database.superuserUrl, '--processes', '7']);
+    expect(stdout).toContain(`Database postgres@127.0.0.1:${database.port}/postgres`);
+    expect(stdout).not.toContain(SUPERUSER_PASSWORD);
+    const wrong = `postgres://app:not-the-password@127.0.0.1:${database.port}/legacy`;
+    const error = await runDoctor(['--url', wrong, '--processes', '1'], { stdout: () => undefined, stderr: () => undefined }, EXAMPLE).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toBe(`cannot log in to app@127.0.0.1:${database.port}/legacy: password authentication failed for user "app"`);
+    expect((error as Error).message).not.toContain('not-the-password');
+  });
+
+  it('reads the connection from node-config db.* when no URL is given', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'doctor-config-'));
+    try {
+      cpSync(EXAMPLE, root, { recursive: true });
+      writeFileSync(path.join(root, 'config', 'test.json'), JSON.stringify({ db: { host: '127.0.0.1', port: database.port, username: 'app', password: APP_PASSWORD } }));
+      const saved = process.env.DATABASE_URL;
+      delete process.env.DATABASE_URL;
+      try {
+        const { report } = await jsonReport(['--env', 'test', '--idle-in-transaction', '1'], root);
+        expect(report.database?.target).toBe(`app@127.0.0.1:${database.port}/legacy (node-config db.*, NODE_ENV=test)`);
+        expect(report.processes?.total).toBe(7);
+        // Only cron and main hold connections in this database.
+        expect(report.findings.find((finding) => finding.code === 'processes-without-connections')?.message).toBe(
+          'No connection carries the name of background, convert, media, storage, integration_log (matched on application_name): if they are not needed in this environment, stopping them frees their pools.',
+        );
+      } finally {
+        if (saved !== undefined) process.env.DATABASE_URL = saved;
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a missing database in one line', async () => {
+    const error = await doctor(['--url', `postgres://app:${APP_PASSWORD}@127.0.0.1:${database.port}/nope`, '--processes', '1']).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe(`cannot open the database on app@127.0.0.1:${database.port}/nope: database "nope" does not exist`);
+  });
+});
+
+describe('doctor on the example app, before and after the codemod', () => {
+  let app = '';
+
+  beforeAll(() => {
+    app = mkdtempSync(path.join(tmpdir(), 'doctor-app-'));
+    cpSync(EXAMPLE, app, { recursive: true });
+  });
+
+  afterAll(() => {
+    rmSync(app, { recursive: true, force: true });
+  });
+
+  it('finds 7 supervisord programs × max 100 = 700 over 97, then within budget after the codemod', async () => {
+    const before = await jsonReport(['--no-live'], app);
+    expect(before.code).toBe(1);
+    expect(before.report.processes).toMatchObject({ source: 'supervisord.conf', total: 7 });
+    expect(before.report.worstCase).toEqual({ connectionsPerProcess: 100, total: 700 });
+    const overBudget = before.report.findings.find((finding) => finding.code === 'over-budget');
+    expect(overBudget?.fix).toBe(
+      'Right-size each pool to max 12 (keeping 10 connections for migrations, psql and monitoring): npx eslint-plugin-sequelize-pool codemod --processes 7 --max-connections 100',
+    );
+
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'index.js'), 'codemod', '--force', '--processes', '7', '--max-connections', '100'], { cwd: app });
+    const after = await jsonReport(['--no-live', '--env', 'dev'], app);
+    expect(after.code).toBe(0);
+    expect(after.report.pools[0]).toMatchObject({ max: 12, maxSource: 'config db.options.pool.max (NODE_ENV=dev)' });
+    expect(after.report.worstCase).toEqual({ connectionsPerProcess: 12, total: 84 });
+    expect(after.report.verdict).toBe('ok');
+  });
+});
+
+describe('doctor bad input', () => {
+  it.each([
+    [['--url', 'not a url'], '--url is not a valid URL (expected postgres://user:password@host:port/database)'],
+    [['--url', 'mysql://u:p@localhost/db'], '--url must start with postgres:// or postgresql://, got mysql://'],
+    [['--supervisor', 'missing.conf'], 'missing.conf: no such file'],
+    [['--processes', '0'], '--processes must be an integer ≥ 1, got "0"'],
+    [['--processes', '2', '--supervisor', 'supervisord.conf'], 'give one of --processes, --supervisor, --pm2, --procfile'],
+    [['--frobnicate'], "Unknown option '--frobnicate'"],
+  ])('%j → %s', async (args, message) => {
+    const error = await doctor(args).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it('exits 2 with one line, no stack trace, when the database cannot be reached', async () => {
+    const port = await freePort();
+    const result = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, 'dist', 'cli', 'index.js'), 'doctor', '--url', `postgres://app:hunter2@127.0.0.1:${port}/legacy`, '--processes', '1'],
+      { cwd: EXAMPLE, encoding: 'utf8' },
+    );
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `eslint-plugin-sequelize-pool: cannot connect to app@127.0.0.1:${port}/legacy: connection refused (is PostgreSQL running and listening there?)\n`,
+    );
+  });
+
+  it('exits 2 on an unreadable supervisord.conf', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'doctor-bad-'));
+    try {
+      writeFileSync(path.join(root, 'supervisord.conf'), '[program:web]\nnumprocs=two\n');
+      const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'index.js'), 'doctor', '--no-live'], { cwd: root, encoding: 'utf8' });
+      expect(result.status).toBe(2);
+      expect(result.stderr).toBe('eslint-plugin-sequelize-pool: supervisord.conf:2: numprocs must be a positive integer, got "two"\n');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
