@@ -21,6 +21,12 @@ interface Plugin {
   configs: {
     /** Flat config (ESLint 9, 10, and 8.57 with eslint.config.js). */
     recommended: TSESLint.FlatConfig.Config;
+    /**
+     * `recommended` with type information (typescript-eslint's project service): the transaction rules then know
+     * Sequelize instances, transactions and models by their types, whatever they are called. Use it after
+     * typescript-eslint's parser is configured for the files it covers.
+     */
+    'recommended-type-checked': TSESLint.FlatConfig.Config;
     /** eslintrc (ESLint 8.57 with .eslintrc.*): `extends: ['plugin:sequelize-pool/legacy-recommended']`. */
     'legacy-recommended': TSESLint.ClassicConfig.Config;
   };
@@ -34,6 +40,14 @@ const plugin: Plugin = {
       return {
         name: 'sequelize-pool/recommended',
         plugins: { 'sequelize-pool': plugin as unknown as TSESLint.FlatConfig.Plugin },
+        rules: recommendedRules,
+      };
+    },
+    get 'recommended-type-checked'(): TSESLint.FlatConfig.Config {
+      return {
+        name: 'sequelize-pool/recommended-type-checked',
+        plugins: { 'sequelize-pool': plugin as unknown as TSESLint.FlatConfig.Plugin },
+        languageOptions: { parserOptions: { projectService: true } },
         rules: recommendedRules,
       };
     },

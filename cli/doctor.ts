@@ -15,6 +15,7 @@ import type { PoolFinding, ProjectScan } from '../lib/project-pools';
 import type { CliIO } from './io';
 
 import { headroomFor } from '../codemods/pool-config';
+import { constructionsLoadedBy } from '../lib/import-graph';
 import { configValue, NodeConfigError, readNodeConfig } from '../lib/node-config';
 import { availableConnections, describeAvailable, largestFittingMax, processCount } from '../lib/pool-budget';
 import { inspectPostgres, InspectionError } from '../lib/postgres-inspection';
@@ -60,7 +61,12 @@ export interface DoctorReport {
   processes: ProcessCount | null;
   pools: PoolFinding[];
   unparsableFiles: string[];
-  worstCase: { connectionsPerProcess: number | null; total: number | null };
+  worstCase: {
+    /** The same for every process, or null when programs differ (see `programs`) or a max is unknown. */
+    connectionsPerProcess: number | null;
+    total: number | null;
+    programs: { name: string; count: number; pools: string[]; connections: number | null }[];
+  };
   database: (LiveFacts & { target: string; available: number; headroom: number }) | null;
   findings: Finding[];
   verdict: 'ok' | 'problem';
@@ -129,7 +135,9 @@ function parseDoctorArgs(argv: readonly string[], cwd: string): DoctorArgs | 'he
   };
 }
 
-function readProcessFile(file: string, count: (text: string, source: string) => ProcessCount, root: string): ProcessCount {
+type CountProcesses = (text: string, source: string, root: string) => ProcessCount;
+
+function readProcessFile(file: string, count: CountProcesses, root: string): ProcessCount {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -138,7 +146,7 @@ function readProcessFile(file: string, count: (text: string, source: string) => 
     throw new UsageError(`${path.relative(root, file) || file}: ${reason}`);
   }
   try {
-    return count(text, path.relative(root, file) || file);
+    return count(text, path.relative(root, file) || file, path.dirname(file));
   } catch (error) {
     if (error instanceof ProcessFileError) throw new UsageError(error.message);
     throw error;
@@ -152,7 +160,7 @@ function countProcesses(args: DoctorArgs): ProcessCount | null {
   if (args.supervisor !== undefined) return readProcessFile(args.supervisor, countSupervisorPrograms, args.root);
   if (args.pm2 !== undefined) return readProcessFile(args.pm2, countPm2Apps, args.root);
   if (args.procfile !== undefined) return readProcessFile(args.procfile, countProcfileTypes, args.root);
-  const candidates: [string, (text: string, source: string) => ProcessCount][] = [
+  const candidates: [string, CountProcesses][] = [
     ['supervisord.conf', countSupervisorPrograms],
     ['ecosystem.config.js', countPm2Apps],
     ['ecosystem.config.cjs', countPm2Apps],
@@ -210,10 +218,32 @@ function connectionFor(args: DoctorArgs, nodeConfig: ReturnType<typeof readNodeC
   };
 }
 
-function worstCase(scan: ProjectScan, processes: ProcessCount | null): DoctorReport['worstCase'] {
-  if (scan.pools.some((pool) => pool.max === null)) return { connectionsPerProcess: null, total: null };
-  const perProcess = scan.pools.reduce((sum, pool) => sum + (pool.max ?? 0) * (pool.replicated === true ? 2 : 1), 0);
-  return { connectionsPerProcess: perProcess, total: processes === null ? null : perProcess * processes.total };
+/** Connections one process can open with these pools: Σ max, × 2 with replication; null when a max is unknown. */
+function connectionsOf(pools: readonly PoolFinding[]): number | null {
+  if (pools.some((pool) => pool.max === null)) return null;
+  return pools.reduce((sum, pool) => sum + (pool.max ?? 0) * (pool.replicated === true ? 2 : 1), 0);
+}
+
+/**
+ * The worst case. A program whose script the process manager names gets the pools its script loads (its own and
+ * its imports', transitively); any other process is assumed to load every pool in the checkout.
+ */
+function worstCase(scan: ProjectScan, processes: ProcessCount | null, root: string): DoctorReport['worstCase'] {
+  const everything = connectionsOf(scan.pools);
+  if (processes === null) return { connectionsPerProcess: everything, total: null, programs: [] };
+  const programs = processes.groups.map((group) => {
+    let pools = scan.pools;
+    if (group.entry !== undefined && existsSync(group.entry)) {
+      const loaded = constructionsLoadedBy(group.entry).map((construction) => `${path.relative(root, construction.file)}:${construction.line}`);
+      pools = scan.pools.filter((pool) => loaded.includes(`${pool.file}:${pool.line}`));
+    }
+    return { name: group.name, count: group.count, pools: pools.map((pool) => `${pool.file}:${pool.line}`), connections: connectionsOf(pools) };
+  });
+  const known = programs.every((program) => program.connections !== null);
+  const total = known ? programs.reduce((sum, program) => sum + program.count * (program.connections ?? 0), 0) : null;
+  const perProcess = programs.map((program) => program.connections);
+  const uniform = perProcess.every((value) => value === perProcess[0]);
+  return { connectionsPerProcess: uniform ? (perProcess[0] ?? everything) : null, total, programs };
 }
 
 function diagnose(report: Omit<DoctorReport, 'findings' | 'verdict'>): Finding[] {
@@ -240,7 +270,7 @@ function diagnose(report: Omit<DoctorReport, 'findings' | 'verdict'>): Finding[]
     findings.push({
       severity: 'warning',
       code: 'several-instances',
-      message: `${pools.length} Sequelize instances in the checkout (${pools.map((pool) => `${pool.file}:${pool.line}`).join(', ')}): each opens its own pool in every process that loads it; the worst case counts them all.`,
+      message: `${pools.length} Sequelize instances in the checkout (${pools.map((pool) => `${pool.file}:${pool.line}`).join(', ')}): each opens its own pool in every process that loads it, and the worst case counts each one there.`,
       fix: 'Keep one instance per process and share it (read replicas: the `replication` option).',
     });
   }
@@ -251,17 +281,28 @@ function diagnose(report: Omit<DoctorReport, 'findings' | 'verdict'>): Finding[]
       message: 'The process count is unknown: no supervisord.conf, ecosystem.config.js or Procfile found.',
       fix: 'Pass --processes, --supervisor, --pm2 or --procfile.',
     });
-  } else if (report.worstCase.total !== null && report.worstCase.connectionsPerProcess !== null) {
-    const { total, connectionsPerProcess } = report.worstCase;
+  } else if (report.worstCase.total !== null) {
+    const { total, connectionsPerProcess, programs } = report.worstCase;
     const replicated = pools.some((pool) => pool.replicated === true);
-    const fits = largestFittingMax({ ...budget, otherConnections: headroomFor(maxConnections) }, processes.total * Math.max(1, pools.length), replicated);
-    const arithmetic = `${processCount(processes.total)} × ${connectionsPerProcess} = ${total} connections, but PostgreSQL allows ${available} (${describeAvailable(budget)}, from ${limitsFrom})`;
+    // Every pool instance across the processes shares the budget: programs with a second pool count twice.
+    const poolInstances = programs.reduce((sum, program) => sum + program.count * Math.max(1, program.pools.length), 0);
+    const withHeadroom = { ...budget, otherConnections: headroomFor(maxConnections) };
+    const fits = largestFittingMax(withHeadroom, poolInstances, replicated);
+    const fitsWithOnePool = largestFittingMax(withHeadroom, processes.total, replicated);
+    const sum =
+      connectionsPerProcess !== null
+        ? `${processCount(processes.total)} × ${connectionsPerProcess}`
+        : programs.map((program) => `${program.name} ${program.count} × ${program.connections ?? '?'}`).join(' + ');
+    const arithmetic = `${sum} = ${total} connections, but PostgreSQL allows ${available} (${describeAvailable(budget)}, from ${limitsFrom})`;
     if (total > available) {
       findings.push({
         severity: 'problem',
         code: 'over-budget',
         message: `Worst case over budget: ${arithmetic}. Under load the last processes to connect fail with "remaining connection slots are reserved for …" (SQLSTATE 53300).`,
-        fix: `Right-size each pool to max ${fits} (keeping ${headroomFor(maxConnections)} connections for migrations, psql and monitoring): npx eslint-plugin-sequelize-pool codemod --processes ${processes.total} --max-connections ${maxConnections}`,
+        fix:
+          poolInstances === processes.total
+            ? `Right-size each pool to max ${fits} (keeping ${headroomFor(maxConnections)} connections for migrations, psql and monitoring): npx eslint-plugin-sequelize-pool codemod --processes ${processes.total} --max-connections ${maxConnections}`
+            : `${poolInstances} pools in ${processes.total} processes: each fits max ${fits} (keeping ${headroomFor(maxConnections)} connections for migrations, psql and monitoring). Better, share one instance per process (sequelize-pool/single-instance finds the extra ones); then max ${fitsWithOnePool} fits: npx eslint-plugin-sequelize-pool codemod --processes ${processes.total} --max-connections ${maxConnections}`,
       });
     } else {
       findings.push({ severity: 'info', code: 'within-budget', message: `Worst case within budget: ${arithmetic.replace(', but', ';')}.` });
@@ -346,7 +387,22 @@ function render(report: DoctorReport, colour: boolean): string {
   if (report.processes === null) lines.push('  unknown');
   else {
     lines.push(`  ${report.processes.total} from ${report.processes.source}`);
-    lines.push(...table(report.processes.groups.map((group) => [group.name, `× ${group.count}`, group.note ?? ''])));
+    const programs = new Map(report.worstCase.programs.map((program) => [program.name, program]));
+    lines.push(
+      ...table([
+        ['program', 'processes', 'pools it loads', 'connections each'],
+        ...report.processes.groups.map((group) => {
+          const program = programs.get(group.name);
+          return [
+            group.name,
+            `× ${group.count}`,
+            program === undefined || program.pools.length === 0 ? '(none)' : program.pools.join(', '),
+            program?.connections === null || program === undefined ? '?' : String(program.connections),
+            group.note ?? '',
+          ];
+        }),
+      ]),
+    );
   }
   if (report.database !== null) {
     const db = report.database;
@@ -418,7 +474,7 @@ export async function runDoctor(argv: readonly string[], io: CliIO & { isTTY?: b
     processes,
     pools: scan.pools,
     unparsableFiles: scan.unparsable,
-    worstCase: worstCase(scan, processes),
+    worstCase: worstCase(scan, processes, args.root),
     database,
   };
   const findings = diagnose(partial);

@@ -90,6 +90,18 @@ function constructorModule(host: AnalysisHost, callee: TSESTree.Node, depth: num
   return constructorModule(host, classNode.superClass, depth + 1);
 }
 
+/**
+ * The export of a Sequelize package that `node` provably is, as the package and the property path from it
+ * (`['Model']` for `require('sequelize').Model`, `['default', 'Model']` through a default import), or null.
+ */
+export function sequelizeModuleMember(
+  host: AnalysisHost,
+  node: TSESTree.Node,
+): { module: SequelizeModule; path: string[] } | null {
+  const reference = moduleReference(host, node, 0);
+  return reference === null ? null : { module: reference.module, path: reference.path.filter((key) => key !== NAMESPACE) };
+}
+
 /** Follows `node` back to an import or `require` of a Sequelize package. */
 function moduleReference(host: AnalysisHost, raw: TSESTree.Node, depth: number): ModuleReference | null {
   if (depth > MAX_DEPTH) return null;

@@ -42,6 +42,9 @@ const { FlatESLint: FlatESLintV8 } = nodeRequire('eslint-v8/use-at-your-own-risk
 
 const LIFECYCLE = 'sequelize-pool/require-lifecycle-options';
 const BUDGET = 'sequelize-pool/max-connections-budget';
+const SINGLE = 'sequelize-pool/single-instance';
+/** Every rule of the plugin is recommended, at error. */
+const RECOMMENDED_RULES = Object.fromEntries(Object.keys(sourcePlugin.rules).map((rule) => [`sequelize-pool/${rule}`, 'error']));
 const ERROR = 2;
 
 interface Reported {
@@ -60,10 +63,11 @@ const APP_REPORTS: Record<string, Reported[]> = {
     { ruleId: LIFECYCLE, severity: ERROR, line: 6, column: 3 },
     { ruleId: BUDGET, severity: ERROR, line: 6, column: 11 },
   ],
-  // ES module: a full lifecycle with an oversized max, then a constructor with no options at all.
+  // ES module: a full lifecycle with an oversized max, then a second instance with no options at all.
   'db.mjs': [
     { ruleId: BUDGET, severity: ERROR, line: 5, column: 11 },
     { ruleId: LIFECYCLE, severity: ERROR, line: 8, column: 26 },
+    { ruleId: SINGLE, severity: ERROR, line: 8, column: 26 },
   ],
   // TypeScript, options through a `satisfies Options` const: missing keys, max over budget, `idle: 0`.
   'db.ts': [
@@ -129,20 +133,21 @@ beforeAll(() => {
 describe('loading the package', () => {
   it('resolves by name through package.json exports to the built entry', () => {
     expect(nodeRequire.resolve('eslint-plugin-sequelize-pool')).toBe(DIST_ENTRY);
-    expect(Object.keys(plugin.configs).sort()).toEqual(['legacy-recommended', 'recommended']);
+    expect(Object.keys(plugin.configs).sort()).toEqual(['legacy-recommended', 'recommended', 'recommended-type-checked']);
   });
 
   it('names the flat config and points its plugin entry back at the plugin', () => {
     const { recommended } = plugin.configs;
     expect(recommended.name).toBe('sequelize-pool/recommended');
     expect(recommended.plugins?.['sequelize-pool']).toBe(plugin);
-    expect(recommended.rules).toEqual({ [BUDGET]: 'error', [LIFECYCLE]: 'error' });
+    expect(recommended.rules).toEqual(RECOMMENDED_RULES);
+    expect(Object.keys(RECOMMENDED_RULES)).toEqual(expect.arrayContaining([BUDGET, LIFECYCLE, SINGLE]));
   });
 
   it('lists the plugin by name in the eslintrc config', () => {
     expect(plugin.configs['legacy-recommended']).toEqual({
       plugins: ['sequelize-pool'],
-      rules: { [BUDGET]: 'error', [LIFECYCLE]: 'error' },
+      rules: RECOMMENDED_RULES,
     });
   });
 });

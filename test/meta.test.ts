@@ -127,8 +127,15 @@ describe('configs', () => {
     expect(plugin.configs['legacy-recommended'].rules).toEqual(expectedRules);
   });
 
-  it('has only the two configs', () => {
-    expect(Object.keys(plugin.configs).sort()).toEqual(['legacy-recommended', 'recommended']);
+  it('turns on the same rules with type information in recommended-type-checked', () => {
+    const typed = plugin.configs['recommended-type-checked'];
+    expect(typed.rules).toEqual(expectedRules);
+    expect(typed.name).toBe('sequelize-pool/recommended-type-checked');
+    expect(typed.languageOptions?.parserOptions).toEqual({ projectService: true });
+  });
+
+  it('has the flat, typed and eslintrc configs and nothing else', () => {
+    expect(Object.keys(plugin.configs).sort()).toEqual(['legacy-recommended', 'recommended', 'recommended-type-checked']);
   });
 });
 

@@ -103,9 +103,9 @@ describe('doctor against a live PostgreSQL', () => {
     const codes = report.findings.map((finding) => finding.code);
     expect(codes).toContain('idle-in-transaction');
     expect(codes).toContain('over-budget');
-    // 7 processes × max 100 against this server's 37 usable slots.
+    // 7 processes × (100 + 5) against this server's 37 usable slots.
     expect(report.findings.find((finding) => finding.code === 'over-budget')?.message).toContain(
-      '7 processes × 100 = 700 connections, but PostgreSQL allows 37 (40 − 3 reserved, from the server)',
+      '7 processes × 105 = 735 connections, but PostgreSQL allows 37 (40 − 3 reserved, from the server)',
     );
   });
 
@@ -117,8 +117,14 @@ describe('doctor against a live PostgreSQL', () => {
     expect(report.schemaVersion).toBe(1);
     expect(report.pools).toEqual([
       { file: 'server/db/sequelize.js', line: 7, module: 'sequelize', max: 100, maxSource: 'the file', replicated: false },
+      { file: 'server/integration_log.js', line: 11, module: 'sequelize', max: 5, maxSource: "Sequelize's default", replicated: false },
     ]);
-    expect(report.worstCase).toEqual({ connectionsPerProcess: 100, total: 700 });
+    // --processes names no scripts: every process is assumed to load both pools.
+    expect(report.worstCase).toEqual({
+      connectionsPerProcess: 105,
+      total: 735,
+      programs: [{ name: 'processes', count: 7, pools: ['server/db/sequelize.js:7', 'server/integration_log.js:11'], connections: 105 }],
+    });
     for (const finding of report.findings) {
       expect(['info', 'warning', 'problem']).toContain(finding.severity);
       expect(typeof finding.code).toBe('string');
@@ -190,22 +196,36 @@ describe('doctor on the example app, before and after the codemod', () => {
     rmSync(app, { recursive: true, force: true });
   });
 
-  it('finds 7 supervisord programs × max 100 = 700 over 97, then within budget after the codemod', async () => {
+  it('finds 7 supervisord programs × max 100 (+ a second pool in integration_log) over 97, then within budget after the codemod', async () => {
     const before = await jsonReport(['--no-live'], app);
     expect(before.code).toBe(1);
     expect(before.report.processes).toMatchObject({ source: 'supervisord.conf', total: 7 });
-    expect(before.report.worstCase).toEqual({ connectionsPerProcess: 100, total: 700 });
+    // Each program's script loads the shared pool through its imports; integration_log also opens its own.
+    expect(before.report.worstCase.total).toBe(6 * 100 + (100 + 5));
+    expect(before.report.worstCase.programs.find((program) => program.name === 'integration_log')).toEqual({
+      name: 'integration_log',
+      count: 1,
+      pools: ['server/db/sequelize.js:7', 'server/integration_log.js:11'],
+      connections: 105,
+    });
+    expect(before.report.worstCase.programs.find((program) => program.name === 'cron')?.pools).toEqual(['server/db/sequelize.js:7']);
     const overBudget = before.report.findings.find((finding) => finding.code === 'over-budget');
+    expect(overBudget?.message).toContain(
+      'main 1 × 100 + cron 1 × 100 + background 1 × 100 + convert 1 × 100 + media 1 × 100 + storage 1 × 100 + integration_log 1 × 105 = 705 connections, but PostgreSQL allows 97',
+    );
+    // 8 pools share (100 − 3 − 10 headroom) = 87: 10 each; with one pool per process, 12.
     expect(overBudget?.fix).toBe(
-      'Right-size each pool to max 12 (keeping 10 connections for migrations, psql and monitoring): npx eslint-plugin-sequelize-pool codemod --processes 7 --max-connections 100',
+      '8 pools in 7 processes: each fits max 10 (keeping 10 connections for migrations, psql and monitoring). Better, share one instance per process (sequelize-pool/single-instance finds the extra ones); then max 12 fits: npx eslint-plugin-sequelize-pool codemod --processes 7 --max-connections 100',
     );
 
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'index.js'), 'codemod', '--force', '--processes', '7', '--max-connections', '100'], { cwd: app });
     const after = await jsonReport(['--no-live', '--env', 'dev'], app);
     expect(after.code).toBe(0);
     expect(after.report.pools[0]).toMatchObject({ max: 12, maxSource: 'config db.options.pool.max (NODE_ENV=dev)' });
-    expect(after.report.worstCase).toEqual({ connectionsPerProcess: 12, total: 84 });
+    // 6 × 12 + 1 × (12 + 5) = 89 of 97: within budget, with the second pool still flagged.
+    expect(after.report.worstCase.total).toBe(89);
     expect(after.report.verdict).toBe('ok');
+    expect(after.report.findings.map((finding) => finding.code)).toEqual(['several-instances', 'within-budget']);
   });
 });
 

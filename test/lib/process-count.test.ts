@@ -24,12 +24,13 @@ autostart=false
 programs=web,cron
 `,
       'supervisord.conf',
+      '/srv/app',
     );
     expect(count).toEqual({
       source: 'supervisord.conf',
       groups: [
-        { name: 'web', count: 4 },
-        { name: 'cron', count: 1, note: 'autostart=false (counted: it can be started)' },
+        { name: 'web', count: 4, entry: '/srv/app/server/main.js' },
+        { name: 'cron', count: 1, note: 'autostart=false (counted: it can be started)', entry: '/srv/app/server/cron.js' },
       ],
       total: 5,
     });
@@ -60,12 +61,18 @@ module.exports = {
 process.exit(1); // never runs: the file is parsed, not executed
 `,
       'ecosystem.config.js',
+      '/srv/app',
     );
     expect(count.groups).toEqual([
-      { name: 'api', count: cores, note: `instances: 'max' = ${cores} cores on this machine` },
-      { name: 'worker', count: 3 },
-      { name: 'cron', count: 1 },
-      { name: 'media', count: Math.max(1, cores - 1), note: `instances: -1 = ${Math.max(1, cores - 1)} on this machine` },
+      { name: 'api', count: cores, note: `instances: 'max' = ${cores} cores on this machine`, entry: '/srv/app/server/main.js' },
+      { name: 'worker', count: 3, entry: '/srv/app/server/background.js' },
+      { name: 'cron', count: 1, entry: '/srv/app/server/cron.js' },
+      {
+        name: 'media',
+        count: Math.max(1, cores - 1),
+        note: `instances: -1 = ${Math.max(1, cores - 1)} on this machine`,
+        entry: '/srv/app/server/media.js',
+      },
     ]);
     expect(count.total).toBe(cores + 3 + 1 + Math.max(1, cores - 1));
   });
@@ -82,10 +89,10 @@ process.exit(1); // never runs: the file is parsed, not executed
 
 describe('countProcfileTypes', () => {
   it('counts one process per type', () => {
-    expect(countProcfileTypes('web: node server/main.js\nworker: node server/background.js\n# comment\n', 'Procfile')).toEqual({
+    expect(countProcfileTypes('web: node --enable-source-maps server/main.js\nworker: npm run worker\n# comment\n', 'Procfile', '/srv/app')).toEqual({
       source: 'Procfile',
       groups: [
-        { name: 'web', count: 1, note: 'scaled by the platform: 1 assumed' },
+        { name: 'web', count: 1, note: 'scaled by the platform: 1 assumed', entry: '/srv/app/server/main.js' },
         { name: 'worker', count: 1, note: 'scaled by the platform: 1 assumed' },
       ],
       total: 2,

@@ -1,0 +1,394 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+
+import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+import type { AnalysisHost } from './ast';
+
+import { memberName, skipTypeWrappers, staticKeyName } from './ast';
+
+/**
+ * Reading the project's own modules (never `node_modules`) so analysis can follow a relative import to the
+ * value it names: `require('../db')`, `import { sequelize } from './db.js'`. Used by the instance detection
+ * and meant for any rule that needs a project import graph.
+ */
+
+/** A parsed project module with the scope analysis the `lib/` helpers need. */
+export interface ProjectModule {
+  filename: string;
+  text: string;
+  ast: TSESTree.Program;
+  host: AnalysisHost;
+}
+
+/** A module's exports, as the expressions (or declarations) that produce them. */
+export interface ModuleExports {
+  /** CommonJS `module.exports = value`: the whole module object (also what an ESM default import of it gets). */
+  whole: TSESTree.Node | null;
+  /** `exports.x = v`, `module.exports.x = v`, `export const x = v`, `export function x`, `export { v as x }`. */
+  named: Map<string, TSESTree.Node>;
+  /** `export default value`. */
+  defaultExport: TSESTree.Node | null;
+  /** `export * from './x'`: specifiers to search for names not found here. */
+  starFrom: string[];
+  /** `export { x } from './y'`: the exported name to the module and name it comes from. */
+  reexports: Map<string, { specifier: string; name: string }>;
+}
+
+/** Extensions tried after a specifier, in this order (a TypeScript project's `./db.js` also means `./db.ts`). */
+export const MODULE_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.tsx', '.mts', '.cts'] as const;
+
+const JS_TO_TS: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+/** Files larger than this are not generated-code-free application modules worth parsing for exports. */
+const MAX_FILE_BYTES = 1_000_000;
+
+/** True for `./x`, `../x`, `.` and `..`: the only specifiers analysis follows. */
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
+}
+
+function isFile(filename: string): boolean {
+  try {
+    return statSync(filename).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The file a relative specifier names from `fromFilename`, with Node's and TypeScript's lookups (exact file,
+ * added extension, `.js` written for a `.ts` source, `index` file), or null. Never resolves into `node_modules`.
+ */
+export function resolveRelativeModule(fromFilename: string, specifier: string): string | null {
+  if (!isRelativeSpecifier(specifier) || !path.isAbsolute(fromFilename)) return null;
+  const base = path.resolve(path.dirname(fromFilename), specifier);
+  const candidates: string[] = [];
+  const extension = path.extname(base);
+  if ((MODULE_EXTENSIONS as readonly string[]).includes(extension)) {
+    candidates.push(base);
+    for (const tsExtension of JS_TO_TS[extension] ?? []) candidates.push(base.slice(0, -extension.length) + tsExtension);
+  }
+  for (const added of MODULE_EXTENSIONS) candidates.push(base + added);
+  for (const added of MODULE_EXTENSIONS) candidates.push(path.join(base, `index${added}`));
+  return (
+    candidates.find((candidate) => !candidate.split(path.sep).includes('node_modules') && isFile(candidate)) ?? null
+  );
+}
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  text: string | null;
+  module?: ProjectModule | null;
+  exports?: ModuleExports;
+}
+
+/** Per process, keyed by path; an entry is reused while the file's mtime and size are unchanged. */
+const cache = new Map<string, CacheEntry>();
+
+function entryFor(filename: string): CacheEntry | null {
+  let stats;
+  try {
+    stats = statSync(filename);
+  } catch {
+    cache.delete(filename);
+    return null;
+  }
+  const cached = cache.get(filename);
+  if (cached !== undefined && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size) return cached;
+  let text: string | null = null;
+  if (stats.isFile() && stats.size <= MAX_FILE_BYTES) {
+    try {
+      text = readFileSync(filename, 'utf8');
+    } catch {
+      text = null;
+    }
+  }
+  const entry: CacheEntry = { mtimeMs: stats.mtimeMs, size: stats.size, text };
+  cache.set(filename, entry);
+  return entry;
+}
+
+/** The text of a project file (cached), or null when it cannot be read. */
+export function readModuleText(filename: string): string | null {
+  return entryFor(filename)?.text ?? null;
+}
+
+/**
+ * The parsed module at `filename`, or null when it cannot be read or parsed (a syntax error, or TypeScript
+ * syntax without the `typescript` package). `mustContain` is a cheap text test run before parsing: a module
+ * that cannot contain what the caller looks for is never parsed.
+ */
+export function loadProjectModule(filename: string, mustContain?: RegExp): ProjectModule | null {
+  const entry = entryFor(filename);
+  if (entry?.text == null) return null;
+  if (mustContain !== undefined && !mustContain.test(entry.text)) return null;
+  if (entry.module === undefined) entry.module = parseModule(filename, entry.text);
+  return entry.module;
+}
+
+/** Forgets every cached module (tests that rewrite fixtures use it). */
+export function clearProjectModuleCache(): void {
+  cache.clear();
+}
+
+type Parse = (text: string, filename: string) => TSESTree.Program;
+
+let parsers: { typescript: Parse | null; espree: Parse | null } | null = null;
+
+/**
+ * typescript-estree needs the `typescript` package, which a JavaScript project may not have; espree comes with
+ * every ESLint. Both are loaded lazily and either may be missing.
+ */
+function loadParsers(): { typescript: Parse | null; espree: Parse | null } {
+  parsers ??= { typescript: loadTypeScriptParser(), espree: loadEspree() };
+  return parsers;
+}
+
+function loadTypeScriptParser(): Parse | null {
+  const load = createRequire(__filename);
+  try {
+    load.resolve('typescript');
+    const estree = load('@typescript-eslint/typescript-estree') as typeof import('@typescript-eslint/typescript-estree');
+    return (text, filename) =>
+      estree.parse(text, { range: true, loc: true, comment: false, jsx: /\.[jt]sx$/u.test(filename), filePath: filename });
+  } catch {
+    return null;
+  }
+}
+
+function loadEspree(): Parse | null {
+  const load = createRequire(__filename);
+  let fromEslint = load;
+  try {
+    fromEslint = createRequire(load.resolve('eslint'));
+  } catch {
+    // Fall back to this package's own resolution.
+  }
+  let parser: { parse(text: string, options: Record<string, unknown>): TSESTree.Program };
+  try {
+    parser = fromEslint('espree') as typeof parser;
+  } catch {
+    return null;
+  }
+  return (text, filename) => {
+    const options = { ecmaVersion: 'latest', range: true, loc: true };
+    if (filename.endsWith('.mjs')) return parser.parse(text, { ...options, sourceType: 'module' });
+    if (filename.endsWith('.cjs')) return parser.parse(text, { ...options, sourceType: 'commonjs' });
+    try {
+      return parser.parse(text, { ...options, sourceType: 'module' });
+    } catch {
+      return parser.parse(text, { ...options, sourceType: 'commonjs' });
+    }
+  };
+}
+
+function parseModule(filename: string, text: string): ProjectModule | null {
+  const { typescript, espree } = loadParsers();
+  const isTypeScript = /\.[cm]?tsx?$/u.test(filename);
+  const attempts = isTypeScript ? [typescript] : [typescript, espree];
+  for (const parse of attempts) {
+    if (parse === null) continue;
+    try {
+      const ast = parse(text, filename);
+      setParents(ast);
+      const host = hostFromScopeManager(ast);
+      if (host === null) return null;
+      return { filename, text, ast, host };
+    } catch {
+      // A module that does not parse is skipped, never a crash.
+    }
+  }
+  return null;
+}
+
+/** ESLint sets `parent` while traversing; a module parsed here gets it once, up front. */
+function setParents(root: TSESTree.Node): void {
+  const stack: TSESTree.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as TSESTree.Node;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'parent' || key === 'loc' || key === 'range' || key === 'tokens' || key === 'comments') continue;
+      const children: unknown[] = Array.isArray(value) ? value : [value];
+      for (const child of children) {
+        if (child !== null && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') {
+          (child as { parent: TSESTree.Node }).parent = node;
+          stack.push(child as TSESTree.Node);
+        }
+      }
+    }
+  }
+}
+
+function hostFromScopeManager(ast: TSESTree.Program): AnalysisHost | null {
+  let scopeManager: TSESLint.Scope.ScopeManager;
+  try {
+    const { analyze } = createRequire(__filename)('@typescript-eslint/scope-manager') as typeof import('@typescript-eslint/scope-manager');
+    const isModule = ast.body.some(
+      (statement) =>
+        statement.type === AST_NODE_TYPES.ImportDeclaration ||
+        statement.type === AST_NODE_TYPES.ExportAllDeclaration ||
+        statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ||
+        statement.type === AST_NODE_TYPES.ExportNamedDeclaration,
+    );
+    scopeManager = analyze(ast, { sourceType: isModule ? 'module' : 'script' });
+  } catch {
+    return null;
+  }
+  const global = scopeManager.scopes[0];
+  if (global === undefined) return null;
+  return {
+    // The same lookup as ESLint's SourceCode#getScope.
+    getScope(node) {
+      const inner = node.type !== AST_NODE_TYPES.Program;
+      for (let current: TSESTree.Node | undefined = node; current != null; current = current.parent) {
+        const scope = scopeManager.acquire(current, inner);
+        if (scope !== null) {
+          if (scope.type === TSESLint.Scope.ScopeType.functionExpressionName) return scope.childScopes[0] ?? scope;
+          return scope;
+        }
+      }
+      return global;
+    },
+  };
+}
+
+/** The exports of a parsed module (computed once per cached parse). */
+export function moduleExports(module: ProjectModule): ModuleExports {
+  const entry = cache.get(module.filename);
+  if (entry?.module === module && entry.exports !== undefined) return entry.exports;
+  const exports = collectExports(module.ast);
+  if (entry?.module === module) entry.exports = exports;
+  return exports;
+}
+
+/** `module.exports` or `exports` (the CommonJS export object), as a member chain root. */
+function commonJsExportTarget(node: TSESTree.Node): 'exports' | 'module.exports' | null {
+  const target = skipTypeWrappers(node);
+  if (target.type === AST_NODE_TYPES.Identifier && target.name === 'exports') return 'exports';
+  if (
+    target.type === AST_NODE_TYPES.MemberExpression &&
+    memberName(target) === 'exports' &&
+    target.object.type === AST_NODE_TYPES.Identifier &&
+    target.object.name === 'module'
+  ) {
+    return 'module.exports';
+  }
+  return null;
+}
+
+function collectExports(program: TSESTree.Program): ModuleExports {
+  const result: ModuleExports = {
+    whole: null,
+    named: new Map(),
+    defaultExport: null,
+    starFrom: [],
+    reexports: new Map(),
+  };
+  for (const statement of program.body) {
+    switch (statement.type) {
+      case AST_NODE_TYPES.ExpressionStatement:
+        collectCommonJsExport(statement.expression, result);
+        break;
+      case AST_NODE_TYPES.ExportDefaultDeclaration:
+        result.defaultExport = statement.declaration;
+        break;
+      case AST_NODE_TYPES.ExportAllDeclaration:
+        if (statement.exported === null && statement.exportKind !== 'type') result.starFrom.push(statement.source.value);
+        break;
+      case AST_NODE_TYPES.ExportNamedDeclaration:
+        collectNamedExport(statement, result);
+        break;
+      default:
+        break;
+    }
+  }
+  return result;
+}
+
+function collectCommonJsExport(expression: TSESTree.Expression, result: ModuleExports): void {
+  if (expression.type !== AST_NODE_TYPES.AssignmentExpression || expression.operator !== '=') return;
+  const { left, right } = expression;
+  if (commonJsExportTarget(left) === 'module.exports') {
+    result.whole = right;
+    return;
+  }
+  if (left.type !== AST_NODE_TYPES.MemberExpression) return;
+  const name = memberName(left);
+  if (name !== null && commonJsExportTarget(left.object) !== null) result.named.set(name, right);
+}
+
+function collectNamedExport(statement: TSESTree.ExportNamedDeclaration, result: ModuleExports): void {
+  if (statement.exportKind === 'type') return;
+  const { declaration } = statement;
+  if (declaration !== null) {
+    if (declaration.type === AST_NODE_TYPES.VariableDeclaration) {
+      for (const declarator of declaration.declarations) {
+        if (declarator.id.type === AST_NODE_TYPES.Identifier) result.named.set(declarator.id.name, declarator.id);
+      }
+    } else if (
+      (declaration.type === AST_NODE_TYPES.FunctionDeclaration || declaration.type === AST_NODE_TYPES.ClassDeclaration) &&
+      declaration.id !== null
+    ) {
+      result.named.set(declaration.id.name, declaration);
+    }
+    return;
+  }
+  for (const specifier of statement.specifiers) {
+    if (specifier.exportKind === 'type') continue;
+    const exported = staticKeyName(specifier.exported, false) ?? (specifier.exported as { value?: string }).value;
+    const local = staticKeyName(specifier.local, false) ?? (specifier.local as { value?: string }).value;
+    if (exported === undefined || local === undefined) continue;
+    if (statement.source !== null) {
+      result.reexports.set(exported, { specifier: statement.source.value, name: local });
+    } else if (specifier.local.type === AST_NODE_TYPES.Identifier) {
+      if (exported === 'default') result.defaultExport = specifier.local;
+      else result.named.set(exported, specifier.local);
+    }
+  }
+}
+
+/** A value found in some module: the expression and the module whose scopes resolve it. */
+export interface ModuleValue {
+  module: ProjectModule;
+  node: TSESTree.Node;
+}
+
+/**
+ * The expression a module exports under `name` (`'default'` for a default import, which for a CommonJS module is
+ * `module.exports`), following `export … from` re-exports. `mustContain` is passed to every module read.
+ */
+export function exportedValue(
+  module: ProjectModule,
+  name: string,
+  mustContain?: RegExp,
+  depth = 0,
+): ModuleValue | null {
+  if (depth > 8) return null;
+  const exports = moduleExports(module);
+  if (name === 'default') {
+    const node = exports.defaultExport ?? exports.whole;
+    return node === null ? null : { module, node };
+  }
+  const named = exports.named.get(name);
+  if (named !== undefined) return { module, node: named };
+  const reexport = exports.reexports.get(name);
+  const follow = (specifier: string, exportName: string): ModuleValue | null => {
+    const filename = resolveRelativeModule(module.filename, specifier);
+    const next = filename === null ? null : loadProjectModule(filename, mustContain);
+    return next === null ? null : exportedValue(next, exportName, mustContain, depth + 1);
+  };
+  if (reexport !== undefined) return follow(reexport.specifier, reexport.name);
+  for (const specifier of exports.starFrom) {
+    const found = follow(specifier, name);
+    if (found !== null) return found;
+  }
+  return null;
+}

@@ -1,0 +1,608 @@
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+
+import type { CodePath, CodePathSegment, TimelineItem, TimelinePosition } from './code-path-timeline';
+import type { SequelizeAnalysis } from './sequelize-instances';
+
+import { findVariable, memberName, skipTypeWrappers } from './ast';
+import { CodePathTimeline, isFunctionNode } from './code-path-timeline';
+import { classifyValue, isSequelizeInstance } from './sequelize-instances';
+
+/**
+ * Transaction scopes: where a transaction is open. A managed transaction (`sequelize.transaction(async (t) => …)`)
+ * is open for its callback's body. An unmanaged one (`const t = await sequelize.transaction()`) is open from its
+ * creation along every code path until `t.commit()` / `t.rollback()` on that binding, or until ownership moves
+ * (`return t`, `helper(t)`, `this.t = t`). The walk runs over ESLint's code path segments, with the exceptional
+ * edges ESLint does not draw added here: every `await` can throw to the innermost `catch`/`finally` of its function,
+ * or out of it.
+ */
+
+type Variable = TSESLint.Scope.Variable;
+
+export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
+
+/** What a `x.transaction(…)` call starts. */
+export type TransactionCall =
+  | { form: 'managed'; call: TSESTree.CallExpression; receiver: TSESTree.Node; callback: FunctionNode | null }
+  | { form: 'unmanaged'; call: TSESTree.CallExpression; receiver: TSESTree.Node };
+
+/** Classifies `call` as a Sequelize transaction call, or null when it is not one (or analysis cannot tell). */
+export function transactionCall(analysis: SequelizeAnalysis, call: TSESTree.CallExpression): TransactionCall | null {
+  const callee = skipTypeWrappers(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== 'transaction') return null;
+  const receiver = callee.object;
+  const typedTransaction = analysis.types?.isTransaction(call) ?? null;
+  if (typedTransaction === true) return { form: 'unmanaged', call, receiver };
+  if (!isSequelizeInstance(analysis, receiver)) return null;
+  const last = call.arguments.at(-1);
+  if (last === undefined) return { form: 'unmanaged', call, receiver };
+  if (last.type === AST_NODE_TYPES.SpreadElement) return null;
+  const argument = skipTypeWrappers(last);
+  if (isFunctionNode(argument)) return { form: 'managed', call, receiver, callback: argument };
+  if (argument.type === AST_NODE_TYPES.ObjectExpression) return { form: 'unmanaged', call, receiver };
+  const callable = analysis.types?.isCallable(argument) ?? null;
+  if (callable !== null) return callable ? { form: 'managed', call, receiver, callback: null } : { form: 'unmanaged', call, receiver };
+  const kind = classifyValue(analysis, argument);
+  if (kind.kind === 'function') return { form: 'managed', call, receiver, callback: null };
+  if (kind.kind === 'object') return { form: 'unmanaged', call, receiver };
+  // `transaction(work)` with `work` a parameter: a callback or options, analysis cannot tell.
+  return null;
+}
+
+/** Why a path leaves an unmanaged transaction open. */
+export type LeakPath =
+  | { kind: 'end'; line: number }
+  | { kind: 'exception'; line: number; node: TSESTree.Node }
+  | { kind: 'overwrite'; line: number; node: TSESTree.Node }
+  | { kind: 'return'; line: number; node: TSESTree.Node }
+  | { kind: 'throw'; line: number; node: TSESTree.Node };
+
+export interface ManagedScope {
+  form: 'managed';
+  call: TSESTree.CallExpression;
+  receiver: TSESTree.Node;
+  callback: FunctionNode;
+  /** The callback's transaction parameter, or null for `async () => …` (which relies on CLS). */
+  variable: Variable | null;
+}
+
+export interface UnmanagedScope {
+  form: 'unmanaged';
+  call: TSESTree.CallExpression;
+  receiver: TSESTree.Node;
+  variable: Variable;
+  /** The node that binds the transaction: a declarator, an assignment, or the `.then()` callback. */
+  binding: TSESTree.AssignmentExpression | TSESTree.VariableDeclarator | FunctionNode;
+  /** The function (or program) the transaction lives in. */
+  owner: TSESTree.Node;
+  /**
+   * Paths that leave it open, or null when ownership may move where analysis cannot follow (a closure that
+   * commits, an alias): then nothing is claimed.
+   */
+  leaks: LeakPath[] | null;
+  /** Is the node (a call in `owner`'s own code path) reached while the transaction is open? */
+  isOpenAt: (node: TSESTree.Node) => boolean;
+}
+
+export type TransactionScope = ManagedScope | UnmanagedScope;
+
+const RELEASE_METHODS = new Set(['commit', 'rollback']);
+
+/** Array methods (and executors) that run a callback before they return: its queries run where the call is. */
+const SYNCHRONOUS_CALLBACK_METHODS = new Set([
+  'forEach',
+  'map',
+  'flatMap',
+  'filter',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'some',
+  'every',
+  'reduce',
+  'reduceRight',
+]);
+
+/**
+ * Tracks transactions over one file: merge `listeners` into the rule's listeners; `onDone` receives every scope at
+ * `Program:exit`.
+ */
+export function trackTransactions(
+  analysis: SequelizeAnalysis,
+  onDone: (scopes: TransactionScope[], timeline: CodePathTimeline) => void,
+): TSESLint.RuleListener {
+  const timeline = new CodePathTimeline();
+  const transactionCalls: TransactionCall[] = [];
+  const record =
+    (phase: 'enter' | 'exit') =>
+    (node: TSESTree.Node): void =>
+      timeline.record(node, phase);
+  const listeners: Record<string, (...args: never[]) => void> = {
+    ...timeline.listeners(),
+    Identifier: record('enter'),
+    IfStatement: record('enter'),
+    ConditionalExpression: record('enter'),
+    LogicalExpression: record('enter'),
+    CallExpression(node: TSESTree.CallExpression) {
+      timeline.record(node, 'enter');
+      const found = transactionCall(analysis, node);
+      if (found !== null) transactionCalls.push(found);
+    },
+    'VariableDeclarator:exit': record('exit'),
+    'AssignmentExpression:exit': record('exit'),
+    'AwaitExpression:exit': record('exit'),
+    'ReturnStatement:exit': record('exit'),
+    'ThrowStatement:exit': record('exit'),
+    CatchClause(node: TSESTree.CatchClause) {
+      timeline.record(node.parent, 'enter', 'catchStart');
+    },
+    'CatchClause:exit'(node: TSESTree.CatchClause) {
+      timeline.record(node.parent, 'exit', 'catchEnd');
+    },
+    BlockStatement(node: TSESTree.BlockStatement) {
+      if (node.parent.type === AST_NODE_TYPES.TryStatement && node.parent.finalizer === node) {
+        timeline.record(node.parent, 'enter', 'finallyStart');
+      }
+    },
+    'BlockStatement:exit'(node: TSESTree.BlockStatement) {
+      if (node.parent.type !== AST_NODE_TYPES.TryStatement) return;
+      if (node.parent.finalizer === node) timeline.record(node.parent, 'exit', 'finallyEnd');
+      if (node.parent.block === node) timeline.record(node.parent, 'exit', 'tryBlockEnd');
+    },
+    'TryStatement:exit'(node: TSESTree.TryStatement) {
+      timeline.record(node, 'exit', 'afterTry');
+    },
+    'Program:exit'() {
+      const scopes: TransactionScope[] = [];
+      for (const found of transactionCalls) {
+        const scope = scopeOf(analysis, timeline, found);
+        if (scope !== null) scopes.push(scope);
+      }
+      onDone(scopes, timeline);
+    },
+  };
+  return listeners;
+}
+
+function scopeOf(analysis: SequelizeAnalysis, timeline: CodePathTimeline, found: TransactionCall): TransactionScope | null {
+  if (found.form === 'managed') {
+    if (found.callback === null) return null;
+    const [param] = found.callback.params;
+    let variable: Variable | null = null;
+    if (param !== undefined) {
+      if (param.type !== AST_NODE_TYPES.Identifier) return null;
+      variable = findVariable(analysis.host, param);
+    }
+    return { form: 'managed', call: found.call, receiver: found.receiver, callback: found.callback, variable };
+  }
+  const binding = unmanagedBinding(analysis, found.call);
+  if (binding === null) return null;
+  const owned = binding.kind === 'then' ? { owner: binding.node, codePath: timeline.codePaths.get(binding.node) } : timeline.ownerOf(binding.node);
+  if (owned?.codePath === undefined) return null;
+  const walk = walkTransaction(timeline, owned.codePath, owned.owner, binding.variable, binding.node);
+  return {
+    form: 'unmanaged',
+    call: found.call,
+    receiver: found.receiver,
+    variable: binding.variable,
+    binding: binding.node,
+    owner: owned.owner,
+    leaks: walk.leaks,
+    isOpenAt: walk.isOpenAt,
+  };
+}
+
+/** Where an unmanaged transaction is bound: `const t = await x.transaction()`, `t = await …`, `.then((t) => …)`. */
+function unmanagedBinding(
+  analysis: SequelizeAnalysis,
+  call: TSESTree.CallExpression,
+):
+  | { kind: 'assignment'; node: TSESTree.AssignmentExpression; variable: Variable }
+  | { kind: 'declarator'; node: TSESTree.VariableDeclarator; variable: Variable }
+  | { kind: 'then'; node: FunctionNode; variable: Variable }
+  | null {
+  let node: TSESTree.Node = call;
+  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (parent === undefined) return null;
+  if (parent.type === AST_NODE_TYPES.AwaitExpression) {
+    let outer: TSESTree.Node = parent;
+    while (outer.parent != null && isTransparentWrapper(outer.parent)) outer = outer.parent;
+    const holder = outer.parent;
+    if (holder?.type === AST_NODE_TYPES.VariableDeclarator && holder.init === outer && holder.id.type === AST_NODE_TYPES.Identifier) {
+      const variable = findVariable(analysis.host, holder.id);
+      return variable === null ? null : { kind: 'declarator', node: holder, variable };
+    }
+    if (
+      holder?.type === AST_NODE_TYPES.AssignmentExpression &&
+      holder.operator === '=' &&
+      holder.right === outer &&
+      holder.left.type === AST_NODE_TYPES.Identifier
+    ) {
+      const variable = findVariable(analysis.host, holder.left);
+      return variable === null ? null : { kind: 'assignment', node: holder, variable };
+    }
+    return null;
+  }
+  // `sequelize.transaction().then((t) => …)`
+  if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node && memberName(parent) === 'then') {
+    const thenCall = parent.parent;
+    const callback = thenCall.type === AST_NODE_TYPES.CallExpression && thenCall.callee === parent ? thenCall.arguments[0] : undefined;
+    if (callback === undefined || !isFunctionNode(callback)) return null;
+    const [param] = callback.params;
+    if (param?.type !== AST_NODE_TYPES.Identifier) return null;
+    const variable = findVariable(analysis.host, param);
+    return variable === null ? null : { kind: 'then', node: callback, variable };
+  }
+  return null;
+}
+
+function isTransparentWrapper(node: TSESTree.Node): boolean {
+  return (
+    node.type === AST_NODE_TYPES.TSAsExpression ||
+    node.type === AST_NODE_TYPES.TSNonNullExpression ||
+    node.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+    node.type === AST_NODE_TYPES.TSTypeAssertion
+  );
+}
+
+//------------------------------------------------------------------------------
+// The walk
+//------------------------------------------------------------------------------
+
+/** What one node means for the transaction being walked. */
+type Role = 'escape' | 'release' | 'write';
+
+interface WalkResult {
+  leaks: LeakPath[] | null;
+  isOpenAt: (node: TSESTree.Node) => boolean;
+}
+
+/** An exception or a `return` on its way out through the `finally` of `tryStatement`. */
+interface Leaving {
+  kind: 'return' | 'throw';
+  tryStatement: TSESTree.TryStatement;
+}
+
+interface WalkState {
+  segment: CodePathSegment;
+  index: number;
+  leaving: Leaving | null;
+  /** How the path started leaking if it ends open, decided at the first return/throw/exception on it. */
+  cause: LeakPath | null;
+}
+
+/**
+ * Node roles for one transaction binding: releases, ownership moves, overwrites, in its own function's code.
+ * `escapes` is set when a closure releases or receives it (it runs at a time the walk cannot know).
+ */
+function rolesOf(
+  variable: Variable,
+  owner: TSESTree.Node,
+  creation: TSESTree.Node,
+): { roles: Map<TSESTree.Node, Role>; escapes: boolean } {
+  const roles = new Map<TSESTree.Node, Role>();
+  let escapes = false;
+  for (const reference of variable.references) {
+    const identifier = reference.identifier;
+    const inOwnCode = ownerFunction(identifier) === owner;
+    if (reference.isWrite()) {
+      const assignment = identifier.parent;
+      if (assignment === creation) continue;
+      if (!inOwnCode) escapes = true;
+      else if (assignment?.type === AST_NODE_TYPES.AssignmentExpression || assignment?.type === AST_NODE_TYPES.VariableDeclarator) {
+        roles.set(assignment, 'write');
+      }
+      continue;
+    }
+    const use = referenceUse(identifier);
+    if (use.kind === 'neutral') continue;
+    if (!inOwnCode) {
+      escapes = true;
+      continue;
+    }
+    roles.set(use.node, use.kind);
+    if (use.kind === 'release') {
+      for (const guard of releaseGuards(use.node, variable, owner)) roles.set(guard, 'release');
+    }
+  }
+  return { roles, escapes };
+}
+
+/** What a read of the transaction does: releases it, moves ownership, or neither. */
+function referenceUse(identifier: TSESTree.Node): { kind: 'neutral' } | { kind: 'escape' | 'release'; node: TSESTree.Node } {
+  let node: TSESTree.Node = identifier;
+  while (node.parent != null && (isTransparentWrapper(node.parent) || node.parent.type === AST_NODE_TYPES.ChainExpression)) {
+    node = node.parent;
+  }
+  const parent = node.parent;
+  if (parent === undefined) return { kind: 'escape', node: identifier };
+  switch (parent.type) {
+    case AST_NODE_TYPES.MemberExpression: {
+      if (parent.object !== node) return { kind: 'neutral' };
+      const name = memberName(parent);
+      if (name !== null && RELEASE_METHODS.has(name)) {
+        let callee: TSESTree.Node = parent;
+        while (callee.parent != null && isTransparentWrapper(callee.parent)) callee = callee.parent;
+        const call = callee.parent;
+        if (call?.type === AST_NODE_TYPES.CallExpression && call.callee === callee) return { kind: 'release', node: call };
+        // `done(t.commit)`: who calls it, and when, is unknown.
+        return { kind: 'escape', node: identifier };
+      }
+      return { kind: 'neutral' };
+    }
+    case AST_NODE_TYPES.Property:
+      // `{ transaction: t }`: query options, the transaction is used, not handed over.
+      if (parent.value === node && !parent.computed && keyName(parent) === 'transaction') return { kind: 'neutral' };
+      return { kind: 'escape', node: identifier };
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+      return parent.test === node ? { kind: 'neutral' } : { kind: 'escape', node: identifier };
+    case AST_NODE_TYPES.LogicalExpression:
+      return parent.left === node ? { kind: 'neutral' } : { kind: 'escape', node: identifier };
+    case AST_NODE_TYPES.UnaryExpression:
+    case AST_NODE_TYPES.BinaryExpression:
+    case AST_NODE_TYPES.ExpressionStatement:
+    case AST_NODE_TYPES.AwaitExpression:
+      return { kind: 'neutral' };
+    default:
+      return { kind: 'escape', node: identifier };
+  }
+}
+
+function keyName(property: TSESTree.Property): string | null {
+  if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
+  return property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string' ? property.key.value : null;
+}
+
+/**
+ * `if (!t.finished) await t.rollback()`, `if (t) await t.rollback()`, `t && (await t.rollback())`: a release guarded
+ * by the transaction's own state counts as a release where the test runs (the skipped branch only runs once it is
+ * finished, or when it never started).
+ */
+function releaseGuards(release: TSESTree.Node, variable: Variable, owner: TSESTree.Node): TSESTree.Node[] {
+  const guards: TSESTree.Node[] = [];
+  let child: TSESTree.Node = release;
+  for (let node = release.parent; node != null && node !== owner; child = node, node = node.parent) {
+    if (isFunctionNode(node)) break;
+    let test: TSESTree.Node | null = null;
+    if (node.type === AST_NODE_TYPES.IfStatement && child !== node.test) test = node.test;
+    if (node.type === AST_NODE_TYPES.ConditionalExpression && child !== node.test) test = node.test;
+    if (node.type === AST_NODE_TYPES.LogicalExpression && child === node.right) test = node.left;
+    if (test !== null && mentions(test, variable)) guards.push(node);
+  }
+  return guards;
+}
+
+function mentions(node: TSESTree.Node, variable: Variable): boolean {
+  return variable.references.some(
+    (reference) => reference.identifier.range[0] >= node.range[0] && reference.identifier.range[1] <= node.range[1],
+  );
+}
+
+/** The function (or program) whose own code runs `node`. */
+function ownerFunction(node: TSESTree.Node): TSESTree.Node | null {
+  for (let current = node.parent; current != null; current = current.parent) {
+    if (isFunctionNode(current) || current.type === AST_NODE_TYPES.Program || current.type === AST_NODE_TYPES.StaticBlock) {
+      return current;
+    }
+    if (current.parent?.type === AST_NODE_TYPES.PropertyDefinition && current.parent.value === current) return current;
+  }
+  return null;
+}
+
+function walkTransaction(
+  timeline: CodePathTimeline,
+  codePath: CodePath,
+  owner: TSESTree.Node,
+  variable: Variable,
+  binding: TSESTree.Node,
+): WalkResult {
+  const { roles, escapes } = rolesOf(variable, owner, binding);
+  const final = new Set(codePath.finalSegments);
+  const leaks: LeakPath[] = [];
+  const open = new Map<CodePathSegment, [number, number][]>();
+  const visited = new Set<string>();
+  const queue: WalkState[] = [];
+
+  const push = (state: WalkState): void => {
+    const leavingKey = state.leaving === null ? '' : `${state.leaving.kind}${state.leaving.tryStatement.range[0]}`;
+    const key = `${state.segment.id}:${state.index}:${leavingKey}`;
+    if (visited.has(key) || !state.segment.reachable) return;
+    visited.add(key);
+    queue.push(state);
+  };
+  const pushAt = (positions: TimelinePosition[], state: Pick<WalkState, 'cause' | 'leaving'>): void => {
+    // Parallel copies (a `finally` block ESLint duplicates per way of leaving) hold the same items: one is enough.
+    const reachable = positions.find((position) => position.segment.reachable);
+    if (reachable !== undefined) push({ ...state, segment: reachable.segment, index: reachable.index + 1 });
+  };
+
+  /** Sends an exception (or a `return`) from `from` to the `catch`/`finally` that gets it, or out of the function. */
+  const route = (kind: 'return' | 'throw', from: TSESTree.Node, cause: LeakPath): void => {
+    let child: TSESTree.Node = from;
+    for (let node = from.parent; node != null && node !== owner; child = node, node = node.parent) {
+      if (node.type !== AST_NODE_TYPES.TryStatement) continue;
+      if (kind === 'throw' && child === node.block && node.handler !== null) {
+        pushAt(timeline.markerPosition(node, 'catchStart'), { leaving: null, cause });
+        return;
+      }
+      if ((child === node.block || child === node.handler) && node.finalizer !== null) {
+        pushAt(timeline.markerPosition(node, 'finallyStart'), { leaving: { kind, tryStatement: node }, cause });
+        return;
+      }
+    }
+    leaks.push(cause);
+  };
+
+  /** A `try` block or `catch` clause completed normally: into the `finally`, or past the statement. */
+  const complete = (tryStatement: TSESTree.TryStatement, state: Pick<WalkState, 'cause' | 'leaving'>): void => {
+    if (tryStatement.finalizer === null) pushAt(timeline.markerPosition(tryStatement, 'afterTry'), state);
+    else pushAt(timeline.markerPosition(tryStatement, 'finallyStart'), state);
+  };
+
+  const starts = binding === owner ? [{ segment: codePath.initialSegment, index: -1 }] : timeline.exitPosition(binding);
+  for (const position of starts) push({ segment: position.segment, index: position.index + 1, leaving: null, cause: null });
+
+  for (let state = queue.shift(); state !== undefined; state = queue.shift()) {
+    const { segment, leaving, cause } = state;
+    const items = timeline.itemsOf(segment);
+    let stoppedAt: number | null = null;
+    for (let index = state.index; index < items.length && stoppedAt === null; index++) {
+      const item = items[index] as TimelineItem;
+      if (item.marker !== null) {
+        const tryStatement = item.node as TSESTree.TryStatement;
+        switch (item.marker) {
+          case 'tryBlockEnd':
+          case 'catchEnd':
+            complete(tryStatement, { leaving, cause });
+            stoppedAt = index;
+            break;
+          case 'finallyEnd':
+            if (leaving?.tryStatement === tryStatement) {
+              route(leaving.kind, tryStatement, cause ?? { kind: 'end', line: owner.loc.end.line });
+            } else {
+              pushAt(timeline.markerPosition(tryStatement, 'afterTry'), { leaving, cause });
+            }
+            stoppedAt = index;
+            break;
+          default:
+            break;
+        }
+        continue;
+      }
+      const role = itemRole(item, roles, binding);
+      if (role === 'release' || role === 'escape') {
+        stoppedAt = index;
+        continue;
+      }
+      if (role === 'write') {
+        leaks.push(cause ?? { kind: 'overwrite', line: item.node.loc.start.line, node: item.node });
+        stoppedAt = index;
+        continue;
+      }
+      if (item.phase !== 'exit') continue;
+      // A new exception or return is what the path leaks by from here on (a `catch` that rethrows after an
+      // `await` that fails leaks at that `await`, not where the first exception came from).
+      const { line } = item.node.loc.start;
+      switch (item.node.type) {
+        case AST_NODE_TYPES.AwaitExpression:
+          // The awaited promise may reject: the path forks to wherever the exception goes.
+          route('throw', item.node, { kind: 'exception', line, node: item.node });
+          break;
+        case AST_NODE_TYPES.ThrowStatement:
+          route('throw', item.node, cause?.kind === 'exception' ? cause : { kind: 'throw', line, node: item.node });
+          stoppedAt = index;
+          break;
+        case AST_NODE_TYPES.ReturnStatement:
+          route('return', item.node, { kind: 'return', line, node: item.node });
+          stoppedAt = index;
+          break;
+        default:
+          break;
+      }
+    }
+    const ranges = open.get(segment) ?? [];
+    ranges.push([state.index, stoppedAt ?? items.length]);
+    open.set(segment, ranges);
+    if (stoppedAt !== null) continue;
+    // Entering a `catch` or `finally` is modelled above (exceptions, returns, completion), never by ESLint's edges,
+    // which also fork there from the first throwable node of a `try` block.
+    const next = segment.nextSegments.filter((candidate) => !isHandlerEntry(timeline, candidate));
+    if (next.length === 0) {
+      if (final.has(segment)) leaks.push(cause ?? { kind: 'end', line: owner.loc.end.line });
+      continue;
+    }
+    for (const candidate of next) push({ segment: candidate, index: 0, leaving, cause });
+  }
+
+  // Ownership moved somewhere (returned, stored, handed to a function, released in a closure): the receiver owns
+  // the ending now, on every path, so nothing is claimed about leaks; the open region still ends at the move.
+  const moved = escapes || [...roles.values()].includes('escape');
+  return {
+    leaks: moved ? null : dedupe(leaks),
+    isOpenAt: (node) => {
+      return timeline
+        .enterPosition(node)
+        .some(({ segment, index }) => (open.get(segment) ?? []).some(([from, to]) => index >= from && index < to));
+    },
+  };
+}
+
+/** A segment that starts a `catch` clause or a `finally` block. */
+function isHandlerEntry(timeline: CodePathTimeline, segment: CodePathSegment): boolean {
+  const [first] = timeline.itemsOf(segment);
+  return first?.marker === 'catchStart' || first?.marker === 'finallyStart';
+}
+
+function itemRole(item: TimelineItem, roles: Map<TSESTree.Node, Role>, binding: TSESTree.Node): Role | null {
+  const role = roles.get(item.node);
+  if (role === undefined) {
+    // Back at its own creation (a loop): the binding is about to be replaced while open.
+    return item.node === binding && item.phase === 'exit' ? 'write' : null;
+  }
+  // Writes happen when the assignment completes; releases and escapes when their node starts.
+  if (role === 'write') return item.phase === 'exit' ? role : null;
+  return item.phase === 'enter' ? role : null;
+}
+
+function dedupe(leaks: LeakPath[]): LeakPath[] {
+  const seen = new Set<string>();
+  return leaks
+    .filter((leak) => {
+      const key = `${leak.kind}:${leak.line}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.line - b.line);
+}
+
+/**
+ * The node in `owner`'s own code where `node` runs: itself, or the call that runs the synchronous callback
+ * (`rows.map((row) => …)`, an IIFE, `new Promise(executor)`) it sits in. Null when it sits in a function that may run
+ * later (`setTimeout`, `t.afterCommit`, `.then`, an event handler, a function declared and called elsewhere).
+ */
+export function anchorIn(owner: TSESTree.Node, node: TSESTree.Node): TSESTree.Node | null {
+  let anchor: TSESTree.Node = node;
+  for (let current = node.parent; current != null; current = current.parent) {
+    if (current === owner) return anchor;
+    if (!isFunctionNode(current)) {
+      if (current.type === AST_NODE_TYPES.Program || current.type === AST_NODE_TYPES.StaticBlock) return null;
+      continue;
+    }
+    const runner = synchronousRunner(current);
+    if (runner === null) return null;
+    anchor = runner;
+    current = runner;
+  }
+  return null;
+}
+
+/** The call that runs `fn` before it returns, or null. */
+function synchronousRunner(fn: FunctionNode): TSESTree.Node | null {
+  const parent = fn.parent;
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === fn) return parent;
+  if (parent.type === AST_NODE_TYPES.NewExpression && parent.arguments[0] === fn) {
+    const callee = skipTypeWrappers(parent.callee);
+    return callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Promise' ? parent : null;
+  }
+  if (parent.type !== AST_NODE_TYPES.CallExpression || parent.arguments[0] !== fn) return null;
+  const callee = skipTypeWrappers(parent.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const name = memberName(callee);
+  return name !== null && SYNCHRONOUS_CALLBACK_METHODS.has(name) ? parent : null;
+}
+
+/** Does the callback of a managed transaction run `node` (directly or in a synchronous callback)? */
+export function managedScopeContains(scope: ManagedScope, node: TSESTree.Node): boolean {
+  return anchorIn(scope.callback, node) !== null;
+}
+
+/** Is `node` inside the unmanaged transaction's open region? */
+export function unmanagedScopeContains(scope: UnmanagedScope, node: TSESTree.Node): boolean {
+  const anchor = anchorIn(scope.owner, node);
+  return anchor !== null && scope.isOpenAt(anchor);
+}

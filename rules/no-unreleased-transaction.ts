@@ -1,0 +1,116 @@
+import type { LeakPath, UnmanagedScope } from '../lib/transaction-scopes';
+
+import { createRule } from '../lib/create-rule';
+import { DEFAULT_INSTANCE_PATTERN, sequelizeAnalysis } from '../lib/sequelize-instances';
+import { trackTransactions } from '../lib/transaction-scopes';
+import { managedRewrite } from './no-unreleased-transaction/managed-rewrite';
+
+export interface NoUnreleasedTransactionOptions {
+  instancePattern: string;
+}
+
+export type Options = [Partial<NoUnreleasedTransactionOptions>];
+
+export type MessageIds = 'unreleased' | 'useManagedTransaction';
+
+const DEFAULT_OPTIONS: NoUnreleasedTransactionOptions = {
+  instancePattern: DEFAULT_INSTANCE_PATTERN,
+};
+
+/** At most this many exception lines are listed; the rest are counted. */
+const MAX_LISTED_LINES = 4;
+
+/** `35`, `35 or 46`, `35, 46 or 48`, `35, 46, 48, 53 or 2 other lines`. */
+function listLines(lines: number[]): string {
+  if (lines.length > MAX_LISTED_LINES + 1) {
+    const rest = lines.length - MAX_LISTED_LINES;
+    return `${lines.slice(0, MAX_LISTED_LINES).join(', ')} or ${rest} other lines`;
+  }
+  if (lines.length === 1) return String(lines[0]);
+  return `${lines.slice(0, -1).join(', ')} or ${lines.at(-1)}`;
+}
+
+/** The leaking paths in words: `it returns at line 43 without commit or rollback; an exception at line 35 leaves it open`. */
+export function describeLeaks(leaks: readonly LeakPath[]): string {
+  const parts: string[] = [];
+  for (const leak of leaks) {
+    switch (leak.kind) {
+      case 'return':
+        parts.push(`it returns at line ${leak.line} without commit or rollback`);
+        break;
+      case 'throw':
+        parts.push(`it throws at line ${leak.line} without rollback`);
+        break;
+      case 'end':
+        parts.push(`the function ends at line ${leak.line} without commit or rollback`);
+        break;
+      case 'overwrite':
+        parts.push(`it is replaced at line ${leak.line} while still open`);
+        break;
+      case 'exception':
+        break;
+    }
+  }
+  const exceptions = leaks.filter((leak) => leak.kind === 'exception').map((leak) => leak.line);
+  if (exceptions.length > 0) parts.push(`an exception at line ${listLines(exceptions)} leaves it open`);
+  return parts.join('; ');
+}
+
+export default createRule<Options, MessageIds>({
+  name: 'no-unreleased-transaction',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Require every unmanaged Sequelize transaction to be committed or rolled back on every path, exceptions included',
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      unreleased:
+        'Transaction `{{name}}` from `{{call}}` can be left open: {{paths}}. An unfinished transaction keeps its pool connection checked out for good (nothing times it out) and `sequelize.close()` never resolves. Commit or roll back on every path (roll back in `catch` or `finally`), or use a managed transaction.',
+      useManagedTransaction:
+        'Rewrite as a managed transaction: `{{receiver}}.transaction(async ({{name}}) => { … })` commits when the callback resolves and rolls back when it throws.',
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          instancePattern: {
+            type: 'string',
+            description:
+              'Regular expression for receiver names treated as Sequelize instances when analysis cannot prove what they are (`sequelize.transaction()`, `this.db.transaction()`).',
+          },
+        },
+      },
+    ],
+    defaultOptions: [DEFAULT_OPTIONS],
+  },
+  create(context, [options]) {
+    const { instancePattern } = { ...DEFAULT_OPTIONS, ...options };
+    const { sourceCode } = context;
+    // Cheap exit: most files never mention transactions.
+    if (!sourceCode.text.includes('transaction')) return {};
+    const analysis = sequelizeAnalysis(context, instancePattern);
+
+    function report(scope: UnmanagedScope, leaks: LeakPath[]): void {
+      const name = scope.variable.name;
+      const receiver = sourceCode.getText(scope.receiver);
+      const fix = managedRewrite(sourceCode, scope);
+      context.report({
+        node: scope.call,
+        messageId: 'unreleased',
+        data: { name, call: `${receiver}.transaction()`, paths: describeLeaks(leaks) },
+        suggest: fix === null ? [] : [{ messageId: 'useManagedTransaction', data: { receiver, name }, fix }],
+      });
+    }
+
+    return trackTransactions(analysis, (scopes) => {
+      for (const scope of scopes) {
+        if (scope.form !== 'unmanaged' || scope.leaks === null || scope.leaks.length === 0) continue;
+        report(scope, scope.leaks);
+      }
+    });
+  },
+});

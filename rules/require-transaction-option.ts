@@ -1,0 +1,246 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+
+import { ASTUtils, AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+
+import type { QueryCall } from '../lib/queries';
+import type { SequelizeAnalysis } from '../lib/sequelize-instances';
+import type { TransactionScope } from '../lib/transaction-scopes';
+
+import { findVariable, skipTypeWrappers } from '../lib/ast';
+import { createRule } from '../lib/create-rule';
+import { insertObjectEntries } from '../lib/object-fixes';
+import { describeQuery, INSTANCE_QUERY_METHODS, MODEL_QUERY_METHODS, queryCall } from '../lib/queries';
+import { resolveValue } from '../lib/resolve-value';
+import { requiredModule } from '../lib/sequelize-detection';
+import { DEFAULT_INSTANCE_PATTERN, fileUsesCls, moduleUsesCls, sequelizeAnalysis } from '../lib/sequelize-instances';
+import { managedScopeContains, trackTransactions, unmanagedScopeContains } from '../lib/transaction-scopes';
+
+export interface RequireTransactionOptionOptions {
+  cls: 'auto' | boolean;
+  instancePattern: string;
+}
+
+export type Options = [Partial<RequireTransactionOptionOptions>];
+
+export type MessageIds =
+  | 'addTransactionOption'
+  | 'missingTransaction'
+  | 'missingTransactionCls'
+  | 'missingTransactionParameter'
+  | 'passOptions';
+
+const DEFAULT_OPTIONS: RequireTransactionOptionOptions = {
+  cls: 'auto',
+  instancePattern: DEFAULT_INSTANCE_PATTERN,
+};
+
+const QUERY_METHOD_NAMES = new Set([...Object.keys(MODEL_QUERY_METHODS), ...Object.keys(INSTANCE_QUERY_METHODS), 'query']);
+
+/** How the query's options stand with respect to `transaction`. */
+type OptionsState =
+  /** Passes a transaction, opts out (`transaction: null`), or may do either (an unknown spread or value). */
+  | { state: 'ok' }
+  /** No options argument where the method takes one. */
+  | { state: 'absent'; canAppend: boolean }
+  /** An options object known not to have `transaction`. */
+  | { state: 'missing'; argument: TSESTree.Node; literal: TSESTree.ObjectExpression | null };
+
+function optionsState(analysis: SequelizeAnalysis, query: QueryCall): OptionsState {
+  const args = query.call.arguments;
+  if (args.slice(0, query.optionsIndex + 1).some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)) {
+    return { state: 'ok' };
+  }
+  const argument = args[query.optionsIndex];
+  if (argument === undefined) return { state: 'absent', canAppend: args.length === query.optionsIndex };
+  const value = resolveValue(analysis.host, argument);
+  if (value.kind === 'undefined' || value.kind === 'null') return { state: 'missing', argument, literal: null };
+  if (value.kind !== 'object') return { state: 'ok' };
+  if (value.properties.has('transaction') || value.hasUnknownKeys) return { state: 'ok' };
+  const written = skipTypeWrappers(argument);
+  return { state: 'missing', argument, literal: value.node === written ? value.node : null };
+}
+
+/** The import or `require` specifier the receiver's root binding comes from (`./db` for `db.sequelize`). */
+function receiverSpecifier(analysis: SequelizeAnalysis, receiver: TSESTree.Node): string | null {
+  let root = skipTypeWrappers(receiver);
+  while (root.type === AST_NODE_TYPES.MemberExpression) root = skipTypeWrappers(root.object);
+  if (root.type !== AST_NODE_TYPES.Identifier) return null;
+  const def = findVariable(analysis.host, root)?.defs[0];
+  if (def === undefined) return null;
+  if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+    return def.parent.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : null;
+  }
+  if (def.type !== TSESLint.Scope.DefinitionType.Variable || def.node.init === null) return null;
+  let init = skipTypeWrappers(def.node.init);
+  while (init.type === AST_NODE_TYPES.MemberExpression) init = skipTypeWrappers(init.object);
+  return init.type === AST_NODE_TYPES.CallExpression ? requiredModule(analysis.host, init) : null;
+}
+
+/** How deep `node` is in the tree: the innermost scope wins when transactions nest. */
+function depthOf(node: TSESTree.Node): number {
+  let depth = 0;
+  for (let current = node.parent; current != null; current = current.parent) depth++;
+  return depth;
+}
+
+export default createRule<Options, MessageIds>({
+  name: 'require-transaction-option',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Require queries inside a Sequelize transaction to pass that transaction (`{ transaction: t }`)',
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      missingTransaction:
+        '`{{query}}` runs inside transaction `{{name}}` (line {{line}}) but does not pass `{ transaction: {{name}} }`: it takes a second pool connection and runs outside the transaction. When the pool is saturated the transaction waits on itself until `acquire` expires (SequelizeConnectionAcquireTimeoutError).',
+      missingTransactionCls:
+        '`{{query}}` runs inside unmanaged transaction `{{name}}` (line {{line}}) but does not pass `{ transaction: {{name}} }`. CLS never carries unmanaged transactions, so it takes a second pool connection and runs outside the transaction; when the pool is saturated the transaction waits on itself until `acquire` expires.',
+      missingTransactionParameter:
+        '`{{query}}` runs inside the managed transaction started at line {{line}}, whose callback takes no transaction parameter, and CLS is off: it takes a second pool connection and runs outside the transaction. Give the callback a parameter and pass `{ transaction: t }`.',
+      addTransactionOption: 'Add `{{option}}` to the options.',
+      passOptions: 'Pass `{ {{option}} }` as the options.',
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          cls: {
+            description:
+              'Whether Sequelize runs with CLS (`Sequelize.useCLS()`), which carries managed transactions to queries on its own. `"auto"`: on when this file, or the project module its Sequelize instance is imported from, calls `useCLS`.',
+            type: ['boolean', 'string'],
+            enum: ['auto', true, false],
+          },
+          instancePattern: {
+            type: 'string',
+            description:
+              'Regular expression for receiver names treated as Sequelize instances when analysis cannot prove what they are (`sequelize.transaction()`, `this.db.query()`).',
+          },
+        },
+      },
+    ],
+    defaultOptions: [DEFAULT_OPTIONS],
+  },
+  create(context, [options]) {
+    const { cls, instancePattern } = { ...DEFAULT_OPTIONS, ...options };
+    const { sourceCode } = context;
+    if (!sourceCode.text.includes('transaction')) return {};
+    const analysis = sequelizeAnalysis(context, instancePattern);
+    const candidates: TSESTree.CallExpression[] = [];
+    const fileCls = fileUsesCls(sourceCode.text);
+
+    /** Is CLS on for transactions started on `receiver`? */
+    function clsOn(receiver: TSESTree.Node): boolean {
+      if (cls !== 'auto') return cls;
+      if (fileCls) return true;
+      const specifier = receiverSpecifier(analysis, receiver);
+      return specifier !== null && moduleUsesCls(analysis.filename, specifier);
+    }
+
+    function innermostScope(scopes: TransactionScope[], call: TSESTree.CallExpression): TransactionScope | null {
+      let best: { scope: TransactionScope; depth: number; start: number } | null = null;
+      for (const scope of scopes) {
+        const contains =
+          scope.form === 'managed' ? managedScopeContains(scope, call) : unmanagedScopeContains(scope, call);
+        if (!contains) continue;
+        const holder = scope.form === 'managed' ? scope.callback : scope.owner;
+        const candidate = { scope, depth: depthOf(holder), start: scope.call.range[0] };
+        if (best === null || candidate.depth > best.depth || (candidate.depth === best.depth && candidate.start > best.start)) {
+          best = candidate;
+        }
+      }
+      return best?.scope ?? null;
+    }
+
+    /** `transaction: t` (or the shorthand), when `name` still means the transaction where the query is. */
+    function optionFor(scope: TransactionScope, call: TSESTree.CallExpression): string | null {
+      const variable = scope.variable;
+      if (variable === null) return null;
+      const visible = ASTUtils.findVariable(sourceCode.getScope(call), variable.name);
+      if (visible !== variable) return null;
+      return variable.name === 'transaction' ? 'transaction' : `transaction: ${variable.name}`;
+    }
+
+    function suggestions(
+      query: QueryCall,
+      state: OptionsState,
+      option: string | null,
+    ): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
+      if (option === null || state.state === 'ok') return [];
+      if (state.state === 'absent') {
+        if (!state.canAppend) return [];
+        const closing = sourceCode.getLastToken(query.call);
+        const last = query.call.arguments.at(-1);
+        if (closing?.value !== ')') return [];
+        return [
+          {
+            messageId: 'passOptions',
+            data: { option },
+            fix: (fixer) =>
+              last === undefined
+                ? fixer.insertTextBefore(closing, `{ ${option} }`)
+                : fixer.insertTextAfter(last, `, { ${option} }`),
+          },
+        ];
+      }
+      const { argument, literal } = state;
+      if (literal !== null) {
+        return [
+          {
+            messageId: 'addTransactionOption',
+            data: { option },
+            fix: (fixer) => insertObjectEntries(fixer, sourceCode, literal, [option]),
+          },
+        ];
+      }
+      const text = sourceCode.getText(argument);
+      const replacement = /^(?:null|undefined)$/u.test(text) ? `{ ${option} }` : `{ ...${text}, ${option} }`;
+      return [{ messageId: 'addTransactionOption', data: { option }, fix: (fixer) => fixer.replaceText(argument, replacement) }];
+    }
+
+    function check(scopes: TransactionScope[], call: TSESTree.CallExpression): void {
+      const scope = innermostScope(scopes, call);
+      if (scope === null) return;
+      const query = queryCall(analysis, call);
+      if (query === null) return;
+      // The transaction call's own arguments are not queries inside it.
+      if (query.call === scope.call) return;
+      const state = optionsState(analysis, query);
+      if (state.state === 'ok') return;
+      const on = clsOn(scope.receiver);
+      const line = String(scope.call.loc.start.line);
+      const description = describeQuery((node) => sourceCode.getText(node), query);
+      if (scope.form === 'managed') {
+        if (on) return;
+        if (scope.variable === null) {
+          // `transaction(async () => …)` is how CLS code is written: only claim a bug when told CLS is off.
+          if (cls !== false) return;
+          context.report({ node: call, messageId: 'missingTransactionParameter', data: { query: description, line } });
+          return;
+        }
+      }
+      const name = scope.variable?.name ?? 't';
+      const option = optionFor(scope, call);
+      context.report({
+        node: call,
+        messageId: scope.form === 'unmanaged' && on ? 'missingTransactionCls' : 'missingTransaction',
+        data: { query: description, name, line },
+        suggest: suggestions(query, state, option),
+      });
+    }
+
+    return {
+      ...trackTransactions(analysis, (scopes) => {
+        if (scopes.length === 0) return;
+        for (const call of candidates) check(scopes, call);
+      }),
+      'CallExpression[callee.type="MemberExpression"]'(node: TSESTree.CallExpression) {
+        const callee = node.callee as TSESTree.MemberExpression;
+        const name = callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : null;
+        if (name !== null && QUERY_METHOD_NAMES.has(name)) candidates.push(node);
+      },
+    };
+  },
+});

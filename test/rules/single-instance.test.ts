@@ -1,0 +1,207 @@
+import rule from '../../rules/single-instance';
+import { cjsRuleTester, esmRuleTester, tsRuleTester } from '../rule-tester';
+
+const REQUIRE = "const { Sequelize } = require('sequelize');\n";
+
+cjsRuleTester.run('single-instance (CommonJS)', rule, {
+  valid: [
+    // One instance at module level.
+    `${REQUIRE}module.exports = new Sequelize(process.env.DATABASE_URL);`,
+    // sequelize-cli's models/index.js: two constructions in exclusive branches.
+    `${REQUIRE}const config = require('./config.json');
+let sequelize;
+if (config.use_env_variable) {
+  sequelize = new Sequelize(process.env[config.use_env_variable], config);
+} else {
+  sequelize = new Sequelize(config.database, config.username, config.password, config);
+}
+module.exports = sequelize;`,
+    `${REQUIRE}const db = process.env.URL ? new Sequelize(process.env.URL) : new Sequelize('db', 'u', 'p');`,
+    // Lazy singletons.
+    `${REQUIRE}let db;
+function getDb() {
+  if (!db) db = new Sequelize(process.env.DATABASE_URL);
+  return db;
+}
+module.exports = { getDb };`,
+    `${REQUIRE}let db;
+const getDb = () => (db ??= new Sequelize(process.env.DATABASE_URL));
+app.get('/users', async (req, res) => res.json(await getDb().query('SELECT 1')));`,
+    `${REQUIRE}let db;
+function getDb() {
+  if (db) return db;
+  db = new Sequelize(process.env.DATABASE_URL);
+  return db;
+}
+app.use((req, res, next) => { req.db = getDb(); next(); });`,
+    `${REQUIRE}class Database {
+  static instance = null;
+  static get() {
+    if (!Database.instance) Database.instance = new Sequelize(process.env.DATABASE_URL);
+    return Database.instance;
+  }
+}
+app.get('/', (req, res) => Database.get());`,
+    // A tenant cache: one instance per tenant, created once.
+    `${REQUIRE}const pools = new Map();
+app.use((req, res, next) => {
+  if (!pools.has(req.tenant)) pools.set(req.tenant, new Sequelize(req.tenantUrl));
+  req.db = pools.get(req.tenant);
+  next();
+});`,
+    // Stored in a constructor field of a class instantiated once.
+    `${REQUIRE}class Db {
+  constructor() { this.sequelize = new Sequelize(process.env.DATABASE_URL); }
+}
+module.exports = new Db();`,
+    // An exported factory that this file does not call per request.
+    `${REQUIRE}function createSequelize(url) { return new Sequelize(url); }
+module.exports = { createSequelize };
+const main = createSequelize(process.env.DATABASE_URL);`,
+    // A factory called once at start-up.
+    `${REQUIRE}const makeDb = (url) => new Sequelize(url);
+const db = makeDb(process.env.DATABASE_URL);
+app.get('/', (req, res) => db.query('SELECT 1'));`,
+    // The loop's iterated expression runs once.
+    `${REQUIRE}for (const row of [new Sequelize(process.env.URL)]) row.close();`,
+    // Not Sequelize: other constructors in handlers and loops.
+    `const { Pool } = require('pg');
+class Sequelize {}
+app.get('/', () => { new Sequelize(); new Pool(); });
+for (const x of xs) new Sequelize();`,
+  ],
+  invalid: [
+    {
+      // Per request: a tenant connection in Express middleware.
+      code: `${REQUIRE}app.use(async (req, res, next) => {
+  req.db = new Sequelize(req.tenant.url);
+  next();
+});`,
+      // One argument it cannot resolve: a URL or an options object, so `max` is not known.
+      errors: [{ messageId: 'perEvent', line: 3, column: 12, data: { max: '`max`', registration: 'app.use' } }],
+    },
+    {
+      code: `${REQUIRE}router.get('/report', async (req, res) => {
+  const db = new Sequelize(process.env.REPORTING_URL, { pool: { max: 20 } });
+  res.json(await db.query('SELECT 1'));
+});
+setInterval(() => { new Sequelize(process.env.URL).authenticate(); }, 5000);
+process.on('message', () => new Sequelize(process.env.URL));`,
+      errors: [
+        { messageId: 'perEvent', line: 3, column: 14, data: { max: 'max 20', registration: 'router.get' } },
+        { messageId: 'perEvent', line: 6, column: 21, data: { max: "max 5 (Sequelize's default)", registration: 'setInterval' } },
+        { messageId: 'perEvent', line: 7, column: 29, data: { max: "max 5 (Sequelize's default)", registration: 'process.on' } },
+      ],
+    },
+    {
+      // Per call: a local nothing keeps.
+      code: `${REQUIRE}async function countUsers() {
+  const db = new Sequelize(process.env.DATABASE_URL);
+  const [rows] = await db.query('SELECT count(*) FROM users');
+  return rows;
+}`,
+      errors: [{ messageId: 'perCall', line: 3, column: 14, data: { max: "max 5 (Sequelize's default)" } }],
+    },
+    {
+      // Per iteration: loops and array callbacks.
+      code: `${REQUIRE}for (const tenant of tenants) {
+  const db = new Sequelize(tenant.url);
+  db.sync();
+}
+tenants.forEach((tenant) => new Sequelize(tenant.url));
+let i = 0;
+while (i++ < 3) new Sequelize('postgres://db');`,
+      errors: [
+        { messageId: 'perIteration', line: 3, column: 14, data: { max: '`max`' } },
+        { messageId: 'perIteration', line: 6, column: 29, data: { max: '`max`' } },
+        { messageId: 'perIteration', line: 8, column: 17, data: { max: "max 5 (Sequelize's default)" } },
+      ],
+    },
+    {
+      // A factory called per request and per iteration: reported at the call sites.
+      code: `${REQUIRE}function createDb(url) {
+  const db = new Sequelize(url, { pool: { max: 10 } });
+  return db;
+}
+app.get('/users', async (req, res) => {
+  const db = createDb(req.tenantUrl);
+  res.json(await db.query('SELECT 1'));
+});
+for (const url of urls) createDb(url).authenticate();`,
+      errors: [
+        { messageId: 'factoryPerEvent', line: 7, column: 14, data: { factory: 'createDb', max: 'max 10', registration: 'app.get' } },
+        { messageId: 'factoryPerIteration', line: 10, column: 25, data: { factory: 'createDb', max: 'max 10' } },
+      ],
+    },
+    {
+      // Twice in one module.
+      code: `${REQUIRE}const primary = new Sequelize(process.env.DATABASE_URL, { pool: { max: 10 } });
+const reporting = new Sequelize(process.env.REPORTING_URL, { pool: { max: 10 } });
+if (process.env.AUDIT) {
+  module.exports.audit = new Sequelize(process.env.AUDIT_URL);
+}`,
+      errors: [
+        { messageId: 'secondInModule', line: 3, column: 19, data: { firstLine: 2, max: 'max 10' } },
+        { messageId: 'secondInModule', line: 5, column: 26, data: { firstLine: 2, max: "max 5 (Sequelize's default)" } },
+      ],
+    },
+    {
+      // scope: project reports every construction outside `allow`.
+      code: `${REQUIRE}module.exports = new Sequelize(process.env.DATABASE_URL);`,
+      options: [{ scope: 'project', allow: ['server/db/sequelize.js'] }],
+      errors: [{ messageId: 'notAllowed', line: 2, column: 18, data: { allowed: '`server/db/sequelize.js`' } }],
+    },
+  ],
+});
+
+esmRuleTester.run('single-instance (ES modules)', rule, {
+  valid: [
+    {
+      // `allow` exempts the setup module, also in project scope.
+      code: `import { Sequelize } from 'sequelize';
+export const a = new Sequelize(process.env.A);
+export const b = new Sequelize(process.env.B);`,
+      filename: 'server/db/sequelize.js',
+      options: [{ scope: 'project', allow: ['server/db/*.js'] }],
+    },
+  ],
+  invalid: [
+    {
+      code: `import Sequelize from 'sequelize';
+export default async function handler(req, res) {
+  const sequelize = new Sequelize(process.env.DATABASE_URL);
+  res.json(await sequelize.query('SELECT 1'));
+}`,
+      errors: [{ messageId: 'perCall', line: 3, column: 21 }].map((error) => ({
+        ...error,
+        data: { max: "max 5 (Sequelize's default)" },
+      })),
+    },
+  ],
+});
+
+tsRuleTester.run('single-instance (TypeScript)', rule, {
+  valid: [
+    `import { Sequelize } from 'sequelize-typescript';
+let instance: Sequelize | undefined;
+export function sequelize(): Sequelize {
+  instance ??= new Sequelize({ dialect: 'postgres' });
+  return instance;
+}`,
+  ],
+  invalid: [
+    {
+      code: `import { Sequelize } from 'sequelize-typescript';
+import type { Request } from 'express';
+export const middleware = (req: Request) => {
+  (req as any).db = new Sequelize({ dialect: 'postgres', pool: { max: 3 } }) as Sequelize;
+};
+app.use(middleware);
+app.post('/jobs', async () => {
+  const db = new Sequelize({ dialect: 'postgres' }) satisfies Sequelize;
+  await db.authenticate();
+});`,
+      errors: [{ messageId: 'perEvent', line: 8, column: 14, data: { max: "max 5 (Sequelize's default)", registration: 'app.post' } }],
+    },
+  ],
+});
