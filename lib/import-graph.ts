@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { ProjectModule } from './project-modules';
 
 import { staticString } from './ast';
-import { isRelativeSpecifier, loadProjectModule, resolveRelativeModule } from './project-modules';
+import { isRelativeSpecifier, loadModuleSyntax, loadProjectModule, resolveRelativeModule } from './project-modules';
 import { requiredModule, sequelizeConstructorModule } from './sequelize-detection';
 
 /** A construction that runs when its module is loaded. */
@@ -24,8 +24,24 @@ export interface LoadTimeConstruction {
   line: number;
 }
 
-/** The static module specifiers a module loads when it is loaded (type-only imports excluded). */
-export function loadedSpecifiers(module: Pick<ProjectModule, 'ast' | 'host'>): string[] {
+/** Per parsed module (so per mtime): its specifiers and load-time constructions, computed once. */
+const specifierCache = new WeakMap<object, string[]>();
+const constructionCache = new WeakMap<object, LoadTimeConstruction[]>();
+
+/**
+ * The static module specifiers a module loads when it is loaded (type-only imports excluded). Without a scope
+ * `host`, a call of an identifier named `require` counts as Node's: used for modules that cannot construct
+ * an instance, where a shadowed `require` costs at most an extra edge in the graph.
+ */
+export function loadedSpecifiers(module: Pick<ProjectModule, 'ast'> & { host?: ProjectModule['host'] }): string[] {
+  const cached = specifierCache.get(module);
+  if (cached !== undefined) return cached;
+  const specifiers = collectSpecifiers(module);
+  specifierCache.set(module, specifiers);
+  return specifiers;
+}
+
+function collectSpecifiers(module: Pick<ProjectModule, 'ast'> & { host?: ProjectModule['host'] }): string[] {
   const specifiers: string[] = [];
   const visit = (node: TSESTree.Node): void => {
     switch (node.type) {
@@ -43,7 +59,12 @@ export function loadedSpecifiers(module: Pick<ProjectModule, 'ast' | 'host'>): s
         }
         return;
       case AST_NODE_TYPES.CallExpression: {
-        const source = requiredModule(module.host, node);
+        const source =
+          module.host === undefined
+            ? node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'require' && node.arguments.length === 1
+              ? staticString(node.arguments[0] as TSESTree.Node)
+              : null
+            : requiredModule(module.host, node);
         if (source !== null) specifiers.push(source);
         break;
       }
@@ -81,6 +102,8 @@ function childNodes(node: TSESTree.Node): TSESTree.Node[] {
 
 /** Constructions that run when the module loads: at top level, outside functions (classes' static blocks aside). */
 export function loadTimeConstructions(module: Pick<ProjectModule, 'ast' | 'filename' | 'host'>): LoadTimeConstruction[] {
+  const cached = constructionCache.get(module);
+  if (cached !== undefined) return cached;
   const found: LoadTimeConstruction[] = [];
   const visit = (node: TSESTree.Node): void => {
     if (isFunction(node) || node.type === AST_NODE_TYPES.ClassBody) return;
@@ -90,6 +113,7 @@ export function loadTimeConstructions(module: Pick<ProjectModule, 'ast' | 'filen
     for (const child of childNodes(node)) visit(child);
   };
   for (const statement of module.ast.body) visit(statement);
+  constructionCache.set(module, found);
   return found;
 }
 
@@ -170,8 +194,19 @@ export function resolveProjectSpecifier(fromFilename: string, specifier: string)
   return null;
 }
 
-/** Modules that may create an instance are parsed; every other module is only scanned for its imports. */
+/** A module that mentions none of these loads nothing and is never parsed. */
 const MAY_IMPORT = /\b(?:import|require|export)\b/u;
+
+/**
+ * A module as the graph needs it: with scope analysis when it may construct an instance (its text mentions
+ * `Sequelize`), else its syntax alone, which is all that reading its imports takes.
+ */
+function moduleForGraph(filename: string): ProjectModule | { ast: TSESTree.Program } | null {
+  const syntax = loadModuleSyntax(filename, MAY_IMPORT);
+  if (syntax === null) return null;
+  if (!syntax.text.includes('Sequelize')) return { ast: syntax.ast };
+  return loadProjectModule(filename);
+}
 
 /**
  * The first construction that loading `specifiers` (imported by `filename`, whose own text may be unsaved editor
@@ -190,9 +225,9 @@ export function importedConstruction(
     const target = resolveProjectSpecifier(from, specifier);
     if (target === null || seen.has(target)) continue;
     seen.add(target);
-    const imported = loadProjectModule(target, MAY_IMPORT);
+    const imported = moduleForGraph(target);
     if (imported === null) continue;
-    if (imported.text.includes('Sequelize')) {
+    if ('host' in imported) {
       const [construction] = loadTimeConstructions(imported);
       if (construction !== undefined) return construction;
     }
@@ -211,9 +246,9 @@ export function constructionsLoadedBy(entry: string, maxModules = 5000): LoadTim
   const queue: string[] = [entry];
   while (queue.length > 0 && seen.size <= maxModules) {
     const current = queue.shift() as string;
-    const module = loadProjectModule(current, MAY_IMPORT);
+    const module = moduleForGraph(current);
     if (module === null) continue;
-    if (module.text.includes('Sequelize')) found.push(...loadTimeConstructions(module));
+    if ('host' in module) found.push(...loadTimeConstructions(module));
     for (const specifier of loadedSpecifiers(module)) {
       const target = resolveProjectSpecifier(current, specifier);
       if (target === null || seen.has(target)) continue;

@@ -87,6 +87,8 @@ interface CacheEntry {
   size: number;
   text: string | null;
   module?: ProjectModule | null;
+  /** The AST alone, for callers that need no scope analysis (import specifiers of unrelated modules). */
+  syntax?: TSESTree.Program | null;
   exports?: ModuleExports;
 }
 
@@ -132,6 +134,34 @@ export function loadProjectModule(filename: string, mustContain?: RegExp): Proje
   if (mustContain !== undefined && !mustContain.test(entry.text)) return null;
   if (entry.module === undefined) entry.module = parseModule(filename, entry.text);
   return entry.module;
+}
+
+/**
+ * The parsed AST of `filename` without scope analysis (several times cheaper), or null. Parents are set. For
+ * walking a module's imports when nothing in it needs a binding resolved.
+ */
+export function loadModuleSyntax(filename: string, mustContain?: RegExp): { filename: string; text: string; ast: TSESTree.Program } | null {
+  const entry = entryFor(filename);
+  if (entry?.text == null) return null;
+  if (mustContain !== undefined && !mustContain.test(entry.text)) return null;
+  if (entry.syntax === undefined) entry.syntax = entry.module?.ast ?? parseSyntax(filename, entry.text);
+  return entry.syntax === null ? null : { filename, text: entry.text, ast: entry.syntax };
+}
+
+function parseSyntax(filename: string, text: string): TSESTree.Program | null {
+  const { typescript, espree } = loadParsers();
+  const attempts = /\.[cm]?tsx?$/u.test(filename) ? [typescript] : [espree, typescript];
+  for (const parse of attempts) {
+    if (parse === null) continue;
+    try {
+      const ast = parse(text, filename);
+      setParents(ast);
+      return ast;
+    } catch {
+      // Not parsable with this parser: try the next, else skip the module.
+    }
+  }
+  return null;
 }
 
 /** Forgets every cached module (tests that rewrite fixtures use it). */
@@ -193,14 +223,20 @@ function loadEspree(): Parse | null {
 function parseModule(filename: string, text: string): ProjectModule | null {
   const { typescript, espree } = loadParsers();
   const isTypeScript = /\.[cm]?tsx?$/u.test(filename);
-  const attempts = isTypeScript ? [typescript] : [typescript, espree];
-  for (const parse of attempts) {
+  // espree is several times faster than typescript-estree; JavaScript only needs the latter as a fallback.
+  const attempts: [Parse | null, 'eslint-scope' | 'typescript'][] = isTypeScript
+    ? [[typescript, 'typescript']]
+    : [
+        [espree, 'eslint-scope'],
+        [typescript, 'typescript'],
+      ];
+  for (const [parse, analyser] of attempts) {
     if (parse === null) continue;
     try {
       const ast = parse(text, filename);
       setParents(ast);
-      const host = hostFromScopeManager(ast);
-      if (host === null) return null;
+      const host = hostFromScopeManager(ast, analyser);
+      if (host === null) continue;
       return { filename, text, ast, host };
     } catch {
       // A module that does not parse is skipped, never a crash.
@@ -227,18 +263,31 @@ function setParents(root: TSESTree.Node): void {
   }
 }
 
-function hostFromScopeManager(ast: TSESTree.Program): AnalysisHost | null {
+/**
+ * Scope analysis with the analyser that matches the parser, as ESLint pairs them: eslint-scope for espree's
+ * ESTree (typescript-eslint's scope manager expects TSESTree-only fields and throws on espree functions), and
+ * @typescript-eslint/scope-manager for typescript-estree.
+ */
+function hostFromScopeManager(ast: TSESTree.Program, analyser: 'eslint-scope' | 'typescript'): AnalysisHost | null {
   let scopeManager: TSESLint.Scope.ScopeManager;
+  const isModule = ast.body.some(
+    (statement) =>
+      statement.type === AST_NODE_TYPES.ImportDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportAllDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportNamedDeclaration,
+  );
   try {
-    const { analyze } = createRequire(__filename)('@typescript-eslint/scope-manager') as typeof import('@typescript-eslint/scope-manager');
-    const isModule = ast.body.some(
-      (statement) =>
-        statement.type === AST_NODE_TYPES.ImportDeclaration ||
-        statement.type === AST_NODE_TYPES.ExportAllDeclaration ||
-        statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ||
-        statement.type === AST_NODE_TYPES.ExportNamedDeclaration,
-    );
-    scopeManager = analyze(ast, { sourceType: isModule ? 'module' : 'script' });
+    if (analyser === 'eslint-scope') {
+      const load = createRequire(createRequire(__filename).resolve('eslint'));
+      const eslintScope = load('eslint-scope') as {
+        analyze(ast: unknown, options: Record<string, unknown>): TSESLint.Scope.ScopeManager;
+      };
+      scopeManager = eslintScope.analyze(ast, { ecmaVersion: 2022, sourceType: isModule ? 'module' : 'script' });
+    } else {
+      const { analyze } = createRequire(__filename)('@typescript-eslint/scope-manager') as typeof import('@typescript-eslint/scope-manager');
+      scopeManager = analyze(ast, { sourceType: isModule ? 'module' : 'script' });
+    }
   } catch {
     return null;
   }

@@ -93,7 +93,7 @@ function eslint(): ESLint {
     overrideConfig: [
       { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs' } },
       { files: ['**/*.ts'], languageOptions: { parser: tsParser } },
-      { plugins: { 'sequelize-pool': plugin }, rules: { 'sequelize-pool/single-instance': 'error' } },
+      { plugins: { 'sequelize-pool': plugin as never }, rules: { 'sequelize-pool/single-instance': 'error' } },
     ],
   });
 }

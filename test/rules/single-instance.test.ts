@@ -172,10 +172,7 @@ export default async function handler(req, res) {
   const sequelize = new Sequelize(process.env.DATABASE_URL);
   res.json(await sequelize.query('SELECT 1'));
 }`,
-      errors: [{ messageId: 'perCall', line: 3, column: 21 }].map((error) => ({
-        ...error,
-        data: { max: "max 5 (Sequelize's default)" },
-      })),
+      errors: [{ messageId: 'perCall', line: 3, column: 21, data: { max: "max 5 (Sequelize's default)" } }],
     },
   ],
 });
