@@ -209,6 +209,9 @@ function moduleForGraph(filename: string): ProjectModule | { ast: TSESTree.Progr
 }
 
 /**
+ * `maxModules` only guards against pathological trees: a graph is walked whole, each module parsed once per
+ * process (its mtime unchanged), so the cost grows with the project, not with the number of files linted.
+ *
  * The first construction that loading `specifiers` (imported by `filename`, whose own text may be unsaved editor
  * text) runs transitively in another file: breadth-first, so the nearest one is named. Cycles and unparsable
  * modules are skipped.
@@ -216,7 +219,7 @@ function moduleForGraph(filename: string): ProjectModule | { ast: TSESTree.Progr
 export function importedConstruction(
   filename: string,
   specifiers: readonly string[],
-  maxModules = 2000,
+  maxModules = 100_000,
 ): LoadTimeConstruction | null {
   const seen = new Set<string>([filename]);
   const queue: [from: string, specifier: string][] = specifiers.map((specifier) => [filename, specifier]);
@@ -240,7 +243,7 @@ export function importedConstruction(
  * Every construction that runs when `entry` starts: its own load-time constructions and those of every project
  * module it loads, transitively (what one process of a program opens at start-up).
  */
-export function constructionsLoadedBy(entry: string, maxModules = 5000): LoadTimeConstruction[] {
+export function constructionsLoadedBy(entry: string, maxModules = 100_000): LoadTimeConstruction[] {
   const found: LoadTimeConstruction[] = [];
   const seen = new Set<string>([entry]);
   const queue: string[] = [entry];
