@@ -185,6 +185,29 @@ export function sequelize(): Sequelize {
   instance ??= new Sequelize({ dialect: 'postgres' });
   return instance;
 }`,
+    // A static field behind a null check, and a class instantiated once at module level.
+    `import { Sequelize } from 'sequelize';
+export class Database {
+  private static instance: Sequelize | null = null;
+  static get(): Sequelize {
+    if (Database.instance === null) Database.instance = new Sequelize(process.env.DATABASE_URL as string);
+    return Database.instance;
+  }
+}
+class Repository {
+  readonly sequelize: Sequelize;
+  constructor() { this.sequelize = new Sequelize(process.env.DATABASE_URL as string); }
+}
+export const repository = new Repository();`,
+    // Exclusive branches, and an exported factory with early returns that this file never calls per request.
+    `import { Sequelize, type Options } from 'sequelize';
+export const db: Sequelize = process.env.DATABASE_URL
+  ? new Sequelize(process.env.DATABASE_URL)
+  : new Sequelize({ dialect: 'postgres' } satisfies Options);
+export function connect(url?: string): Sequelize {
+  if (url) return new Sequelize(url);
+  return new Sequelize({ dialect: 'postgres' });
+}`,
   ],
   invalid: [
     {
@@ -199,6 +222,18 @@ app.post('/jobs', async () => {
   await db.authenticate();
 });`,
       errors: [{ messageId: 'perEvent', line: 8, column: 14, data: { max: "max 5 (Sequelize's default)", registration: 'app.post' } }],
+    },
+    {
+      // A typed factory called per iteration, and two instances in one module.
+      code: `import { Sequelize } from 'sequelize';
+const make = (url: string): Sequelize => new Sequelize(url, { pool: { max: 4 } });
+for (const url of ['postgres://a', 'postgres://b']) await make(url).authenticate();
+export const main = new Sequelize(process.env.DATABASE_URL!);
+export const replica = new Sequelize(process.env.REPLICA_URL!);`,
+      errors: [
+        { messageId: 'factoryPerIteration', line: 3, column: 59, data: { factory: 'make', max: 'max 4' } },
+        { messageId: 'secondInModule', line: 5, column: 24, data: { firstLine: 4, max: "max 5 (Sequelize's default)" } },
+      ],
     },
   ],
 });
