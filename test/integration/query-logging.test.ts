@@ -1,0 +1,79 @@
+/**
+ * Scenario 5: the migrated module's query logging toggles (docs/codemod.md), switched in config only
+ * (`db.options.logging`, `.benchmark`, `.slowQueryMs` through NODE_CONFIG), on a real PostgreSQL. One process runs
+ * `SELECT 1 AS fast` and `SELECT pg_sleep(0.3) AS slow`; the app's logger prints
+ * `<time> [reports] <LEVEL> <message>`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import * as harness from './harness.mjs';
+import type { App, Database, ProcessOptions } from './harness.mjs';
+
+const FAST = 'SELECT 1 AS fast';
+const SLOW = 'SELECT pg_sleep(0.3) AS slow';
+/** Any line Sequelize's logging produced, through whichever logger level. */
+const QUERY_LINE = /^.* \[reports\] \w+ Execut(?:ing|ed) \(.*$/gmu;
+
+let db: Database;
+let app: App;
+
+beforeAll(async () => {
+  db = await harness.startPostgres();
+  app = harness.prepareApp({ migrate: true, files: { 'server/jobs/reportQueries.js': 'reportQueries.js' } });
+});
+
+afterAll(async () => {
+  await harness.cleanupAll();
+});
+
+/** The query lines the app logged while running both queries with these `db.options`. */
+async function queryLog(options: Record<string, unknown>, logLevel: ProcessOptions['logLevel']): Promise<string[]> {
+  const run = await harness.runWorkers(db, app, [
+    {
+      name: 'reports',
+      task: { kind: 'calls', module: 'server/jobs/reportQueries.js', export: 'reportQueries', runs: 1 },
+      dbConfig: { options },
+      logLevel,
+    },
+  ]);
+  expect(run.workers[0]?.calls.map((call) => call.ok)).toEqual([true]);
+  return (run.workers[0]?.log().match(QUERY_LINE) ?? []).map((line) => line.replace(/^\S+ /u, ''));
+}
+
+/** The `(N ms)` the module appends, as a number. */
+function elapsed(line: string | undefined): number {
+  return Number(/ \((\d+) ms\)$/u.exec(line ?? '')?.[1]);
+}
+
+describe('logging, benchmark and slowQueryMs of the migrated module', () => {
+  it('logs nothing with the defaults the codemod wrote to config/default.json, even at debug level', async () => {
+    expect(await queryLog({}, 'debug')).toEqual([]);
+  });
+
+  it('logging: each query before it runs, at debug level, without a time', async () => {
+    expect(await queryLog({ logging: true }, 'debug')).toEqual([
+      `[reports] DEBUG Executing (default): ${FAST}`,
+      `[reports] DEBUG Executing (default): ${SLOW}`,
+    ]);
+    // The sink is logger.debug: at the default level, the same config prints nothing.
+    expect(await queryLog({ logging: true }, 'info')).toEqual([]);
+  });
+
+  it('logging + benchmark: each query after it ran, with its elapsed time', async () => {
+    const lines = await queryLog({ logging: true, benchmark: true }, 'debug');
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[reports\] DEBUG Executed \(default\): SELECT 1 AS fast \(\d+ ms\)$/u),
+      expect.stringMatching(/^\[reports\] DEBUG Executed \(default\): SELECT pg_sleep\(0\.3\) AS slow \(\d+ ms\)$/u),
+    ]);
+    // pg_sleep(0.3) cannot finish sooner: the number is the query's real elapsed time.
+    expect(elapsed(lines[1])).toBeGreaterThanOrEqual(300);
+  });
+
+  it('slowQueryMs: only queries at least that slow, at warn level, with the time (benchmark on by itself)', async () => {
+    const lines = await queryLog({ slowQueryMs: 250 }, 'info');
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[reports\] WARN Executed \(default\): SELECT pg_sleep\(0\.3\) AS slow \(\d+ ms\)$/u),
+    ]);
+    expect(elapsed(lines[0])).toBeGreaterThanOrEqual(300);
+  });
+});
