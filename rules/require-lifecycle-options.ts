@@ -3,7 +3,9 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { PoolKey } from '../lib/sequelize-facts';
 import type { PoolState, SequelizeConstruction } from '../lib/sequelize-options';
 
-import { hostFromSourceCode } from '../lib/ast';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+
+import { hostFromSourceCode, memberName, skipTypeWrappers } from '../lib/ast';
 import { createRule } from '../lib/create-rule';
 import { insertObjectEntries, objectLayout, objectLiteral, removeProperty } from '../lib/object-fixes';
 import {
@@ -37,9 +39,11 @@ export type MessageIds =
   | 'poolInReplication'
   | 'removeZeroMaxUses'
   | 'replaceZero'
+  | 'stringFromEnvironment'
   | 'unresolvedOptions'
   | 'zeroMax'
   | 'zeroMaxUses'
+  | 'wrapInNumber'
   | 'zeroValue';
 
 type ZeroKey = 'acquire' | 'evict' | 'idle';
@@ -47,6 +51,28 @@ type ZeroKey = 'acquire' | 'evict' | 'idle';
 /** What Sequelize uses for a key the user did not set: the v6 default, or nothing for `maxUses`. */
 function sequelizeDefault(key: PoolKey): string {
   return key === 'maxUses' ? 'maxUses: Infinity' : `${key}: ${SEQUELIZE_POOL_DEFAULTS[key]}`;
+}
+
+/**
+ * `process.env.X`, or `process.env.X ?? 10` / `|| 10`, written where a number is needed: the name of the
+ * variable whose string value reaches the pool when it is set, else null.
+ */
+function environmentStringSource(value: TSESTree.Node): string | null {
+  const node = skipTypeWrappers(value);
+  if (node.type === AST_NODE_TYPES.LogicalExpression && (node.operator === '??' || node.operator === '||')) {
+    return environmentStringSource(node.left);
+  }
+  if (
+    node.type === AST_NODE_TYPES.MemberExpression &&
+    node.object.type === AST_NODE_TYPES.MemberExpression &&
+    memberName(node.object) === 'env' &&
+    node.object.object.type === AST_NODE_TYPES.Identifier &&
+    node.object.object.name === 'process'
+  ) {
+    const name = memberName(node);
+    return name === null ? 'the environment variable' : `process.env.${name}`;
+  }
+  return null;
 }
 
 /** `a, b and c`. */
@@ -72,6 +98,8 @@ export default createRule<Options, MessageIds>({
         '`pool` does not set {{missing}}, so Sequelize v6 silently uses {{defaults}}. Set every lifecycle key explicitly so it can be reviewed and tuned from config.',
       zeroValue:
         '`{{key}}: {{written}}` does not turn it off: sequelize-pool 7 (used by Sequelize v6) reads {{written}} as unset and uses {{fallback}} instead. Set the number of milliseconds you mean.',
+      stringFromEnvironment:
+        '`{{key}}` is a string whenever {{variable}} is set (environment variables are strings), and sequelize-pool throws "{{key}} must be {{requirement}}" when the instance is created. Convert it with `Number(…)`.',
       zeroMax:
         '`max: {{value}}` stops Sequelize from starting: sequelize-pool throws "max must be an integer > 0" when the instance is created.',
       zeroMaxUses:
@@ -83,6 +111,7 @@ export default createRule<Options, MessageIds>({
       addMissingKeys: 'Add {{entries}}.',
       addPool: 'Add `pool: { {{entries}} }`.',
       replaceZero: 'Replace {{written}} with {{value}}.',
+      wrapInNumber: 'Convert it: `Number({{written}})`.',
       removeZeroMaxUses: 'Remove `maxUses: 0`.',
     },
     schema: [
@@ -204,6 +233,26 @@ export default createRule<Options, MessageIds>({
       }
       // @sequelize/core (v7) uses sequelize-pool 8, which takes 0 literally: these findings are v6-only.
       if (construction.module === '@sequelize/core') return;
+      for (const key of ['max', 'min'] as const) {
+        const keyState = poolKeyState(pool, key);
+        if (keyState.state !== 'set' || reported.has(keyState.property)) continue;
+        const variable = environmentStringSource(keyState.property.value);
+        if (variable === null) continue;
+        reported.add(keyState.property);
+        const written = sourceCode.getText(keyState.property.value);
+        context.report({
+          node: keyState.property,
+          messageId: 'stringFromEnvironment',
+          data: { key, variable, requirement: key === 'max' ? 'an integer > 0' : 'an integer >= 0' },
+          suggest: [
+            {
+              messageId: 'wrapInNumber',
+              data: { written },
+              fix: (fixer) => fixer.replaceText(keyState.property.value, `Number(${written})`),
+            },
+          ],
+        });
+      }
       const maxState = poolKeyState(pool, 'max');
       if (
         maxState.state === 'set' &&

@@ -578,6 +578,41 @@ tsRuleTester.run('require-lifecycle-options (TypeScript)', rule, {
   ],
   invalid: [
     {
+      // Environment variables are strings: sequelize-pool's integer checks reject them at start-up.
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: process.env.DB_POOL_MAX ?? 10, min: process.env.DB_POOL_MIN as any, idle: 10000, acquire: 30000, evict: 10000 } });`,
+      errors: [
+        {
+          messageId: 'stringFromEnvironment',
+          line: 2,
+          column: 42,
+          data: { key: 'max', variable: 'process.env.DB_POOL_MAX', requirement: 'an integer > 0' },
+          suggestions: [
+            {
+              messageId: 'wrapInNumber',
+              data: { written: 'process.env.DB_POOL_MAX ?? 10' },
+              output: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: Number(process.env.DB_POOL_MAX ?? 10), min: process.env.DB_POOL_MIN as any, idle: 10000, acquire: 30000, evict: 10000 } });`,
+            },
+          ],
+        },
+        {
+          messageId: 'stringFromEnvironment',
+          line: 2,
+          column: 78,
+          data: { key: 'min', variable: 'process.env.DB_POOL_MIN', requirement: 'an integer >= 0' },
+          suggestions: [
+            {
+              messageId: 'wrapInNumber',
+              data: { written: 'process.env.DB_POOL_MIN as any' },
+              output: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: process.env.DB_POOL_MAX ?? 10, min: Number(process.env.DB_POOL_MIN as any), idle: 10000, acquire: 30000, evict: 10000 } });`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       code: `import { Sequelize, type Options } from 'sequelize';
 const pool = { max: 10, min: 2 } as const;
 const options = { dialect: 'postgres', pool } satisfies Options;
