@@ -16,7 +16,7 @@ import type { SequelizeConstruction } from '../lib/sequelize-options';
 import type { TextEdit } from '../lib/text-edits';
 import type { LifecycleKey } from '../lib/sequelize-facts';
 
-import { skipTypeWrappers, staticKeyName } from '../lib/ast';
+import { environmentStringSource, skipTypeWrappers, staticKeyName } from '../lib/ast';
 import { availableConnections, describeAvailable, largestFittingMax, processCount } from '../lib/pool-budget';
 import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL, SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
 import { requiredModule } from '../lib/sequelize-detection';
@@ -385,7 +385,15 @@ function planConstruction(
             maxFallback = { offset: literal.range[0] - entry.range[0], length: literal.range[1] - literal.range[0], value: number };
           }
         }
-        keptEntries.push({ text: text(entry), maxFallback });
+        // `max: process.env.X ?? 10` is a string once X is set, and sequelize-pool rejects it: keep it, as a number.
+        const value = entry.value;
+        const stringFromEnvironment = (key === 'max' || key === 'min') && environmentStringSource(value) !== null;
+        const written = text(entry);
+        const [start, end] = [value.range[0] - entry.range[0], value.range[1] - entry.range[0]];
+        const entryText = stringFromEnvironment
+          ? `${written.slice(0, start)}Number(${written.slice(start, end)})${written.slice(end)}`
+          : written;
+        keptEntries.push({ text: entryText, maxFallback: stringFromEnvironment ? null : maxFallback });
       }
     }
   }

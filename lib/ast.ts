@@ -121,3 +121,25 @@ export function staticString(node: TSESTree.Node): string | null {
   }
   return null;
 }
+
+/**
+ * `process.env.X`, or `process.env.X ?? 10` / `|| 10`, written where a number is needed: the name of the
+ * variable whose string value reaches the pool when it is set, else null.
+ */
+export function environmentStringSource(value: TSESTree.Node): string | null {
+  const node = skipTypeWrappers(value);
+  if (node.type === AST_NODE_TYPES.LogicalExpression && (node.operator === '??' || node.operator === '||')) {
+    return environmentStringSource(node.left);
+  }
+  if (
+    node.type === AST_NODE_TYPES.MemberExpression &&
+    node.object.type === AST_NODE_TYPES.MemberExpression &&
+    memberName(node.object) === 'env' &&
+    node.object.object.type === AST_NODE_TYPES.Identifier &&
+    node.object.object.name === 'process'
+  ) {
+    const name = memberName(node);
+    return name === null ? 'the environment variable' : `process.env.${name}`;
+  }
+  return null;
+}

@@ -3,9 +3,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { PoolKey } from '../lib/sequelize-facts';
 import type { PoolState, SequelizeConstruction } from '../lib/sequelize-options';
 
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-
-import { hostFromSourceCode, memberName, skipTypeWrappers } from '../lib/ast';
+import { environmentStringSource, hostFromSourceCode } from '../lib/ast';
 import { createRule } from '../lib/create-rule';
 import { insertObjectEntries, objectLayout, objectLiteral, removeProperty } from '../lib/object-fixes';
 import {
@@ -51,28 +49,6 @@ type ZeroKey = 'acquire' | 'evict' | 'idle';
 /** What Sequelize uses for a key the user did not set: the v6 default, or nothing for `maxUses`. */
 function sequelizeDefault(key: PoolKey): string {
   return key === 'maxUses' ? 'maxUses: Infinity' : `${key}: ${SEQUELIZE_POOL_DEFAULTS[key]}`;
-}
-
-/**
- * `process.env.X`, or `process.env.X ?? 10` / `|| 10`, written where a number is needed: the name of the
- * variable whose string value reaches the pool when it is set, else null.
- */
-function environmentStringSource(value: TSESTree.Node): string | null {
-  const node = skipTypeWrappers(value);
-  if (node.type === AST_NODE_TYPES.LogicalExpression && (node.operator === '??' || node.operator === '||')) {
-    return environmentStringSource(node.left);
-  }
-  if (
-    node.type === AST_NODE_TYPES.MemberExpression &&
-    node.object.type === AST_NODE_TYPES.MemberExpression &&
-    memberName(node.object) === 'env' &&
-    node.object.object.type === AST_NODE_TYPES.Identifier &&
-    node.object.object.name === 'process'
-  ) {
-    const name = memberName(node);
-    return name === null ? 'the environment variable' : `process.env.${name}`;
-  }
-  return null;
 }
 
 /** `a, b and c`. */

@@ -148,6 +148,14 @@ new Sequelize('postgres://db', { pool: { max: ${max}, min: 1, idle: 0, acquire: 
     expect(defaults('20', { max: 8 })).toBe('{ max: 8, min: 1, idle: 10000, acquire: 5000, evict: 2000 }');
   });
 
+  it('keeps an environment-driven max as written, converted to a number', () => {
+    const source = `const { Sequelize } = require('sequelize');
+module.exports = new Sequelize(process.env.DATABASE_URL, { pool: { max: process.env.DB_POOL_MAX ?? 10, idle: 5000 } });`;
+    const { output } = migratePoolConfig(source, 'db.js', { processes: 2 });
+    expect(output).toContain('pool: { ...POOL_DEFAULTS, max: Number(process.env.DB_POOL_MAX ?? 10), ...DB_OPTIONS.pool }');
+    expect(output).toContain('const POOL_DEFAULTS = { max: 43, min: 2, idle: 5000, acquire: 30000, evict: 10000 };');
+  });
+
   it('adds the idle-in-transaction backstop to existing dialectOptions without duplicating it', () => {
     const source = `const { Sequelize } = require('sequelize');
 new Sequelize('postgres://db', { dialectOptions: { application_name: 'api' } });`;
