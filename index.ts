@@ -59,3 +59,12 @@ const plugin: Plugin = {
 };
 
 export = plugin;
+
+// Node's ESM loader finds a CommonJS module's named exports by scanning its source (cjs-module-lexer), and
+// `module.exports = plugin` names none, while TypeScript, reading `export =`, accepts
+// `import { configs } from 'eslint-plugin-sequelize-pool'`. This assignment never runs (esbuild emits the same for the
+// same reason); it only names the exports so that such an import works at run time too. Its values must be plain
+// identifiers for the lexer to see them, hence the local bindings.
+const { meta, rules: pluginRules, configs } = plugin;
+// eslint-disable-next-line @typescript-eslint/no-unused-expressions, no-constant-binary-expression -- an annotation for Node's lexer, never evaluated
+0 && (module.exports = { meta, rules: pluginRules, configs });

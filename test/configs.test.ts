@@ -319,6 +319,11 @@ describe('loading the package from both module systems', () => {
   it.each([
     ['ESM import', ['--input-type=module', '-e', `import plugin from 'eslint-plugin-sequelize-pool'; console.log(${probe});`]],
     ['CommonJS require', ['-e', `const plugin = require('eslint-plugin-sequelize-pool'); console.log(${probe});`]],
+    // TypeScript accepts named imports of an `export =` object; Node finds them only through index.ts's annotation.
+    [
+      'ESM named imports',
+      ['--input-type=module', '-e', `import { meta, rules, configs } from 'eslint-plugin-sequelize-pool'; const plugin = { meta, rules, configs }; console.log(${probe});`],
+    ],
   ])('%s', (_name, args) => {
     const result = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8' });
     expect(result.stderr).toBe('');
