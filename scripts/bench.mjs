@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { BENCH_LOAD, compareIncident, formatMs, PROGRAMS, progressLine } from '../test/integration/harness.mjs';
+import { benchLintCost, formatLintCost } from './bench-lint-cost.mjs';
 import { benchSingleInstance, formatSingleInstance } from './bench-lint.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -119,6 +120,11 @@ const lintRows = await benchSingleInstance();
 const lintTable = formatSingleInstance(lintRows);
 console.log(lintTable);
 
+// Lint cost on real code (scripts/bench-lint-cost.mjs): no rules vs an empty rule vs ours vs @eslint/js.
+console.log('\nlint cost on real packages: no rules, an empty rule, sequelize-pool recommended, @eslint/js recommended');
+const lintCost = formatLintCost(benchLintCost());
+console.log(lintCost);
+
 const markdownTable = (rows) =>
   [rows[0], rows[0].map(() => '---'), ...rows.slice(1)].map((row) => `| ${row.join(' | ')} |`).join('\n');
 const cpus = os.cpus();
@@ -160,6 +166,15 @@ ${files.length} files, 7 trials × 5 rounds, medians.
 | pool-config (analyse, rewrite, re-parse) | ${ours.toFixed(2)} |
 
 Ratio pool-config / identity: **${(ours / baseline).toFixed(2)}**.
+
+## Lint cost on real code
+
+ESLint 10 on real CommonJS sources from node_modules (copied out, so the cross-file analysis runs as in a
+project), with no rules, with one empty rule, with this plugin's \`recommended\` (all five rules) and with
+\`@eslint/js\` \`recommended\`. With no rules at all ESLint skips the AST traversal and code path analysis, so the
+empty rule is the baseline any rule pays; our rules' own cost is the difference to it.
+
+${lintCost}
 
 ## Cross-file rule: single-instance on generated projects
 
