@@ -11,7 +11,7 @@ import type { CliIO } from './io';
 import { migratePoolConfig, planBudget } from '../codemods/pool-config';
 import { SourceParseError } from '../lib/source-analysis';
 import { addDbOptions, ConfigFileError, findNodeConfigDefault } from './config-files';
-import { UsageError } from './io';
+import { integerOption, UsageError } from './io';
 
 export const CODEMOD_HELP = `Usage: eslint-plugin-sequelize-pool codemod [paths...] [options]
 
@@ -49,14 +49,6 @@ interface CodemodArgs {
   force: boolean;
 }
 
-function positiveInteger(flag: string, raw: string | undefined, minimum: number): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/u.test(raw) || Number(raw) < minimum) {
-    throw new UsageError(`--${flag} must be an integer ≥ ${minimum}, got ${JSON.stringify(raw)}`);
-  }
-  return Number(raw);
-}
-
 export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' {
   let parsed;
   try {
@@ -84,11 +76,11 @@ export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' 
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';
   const options: PoolConfigOptions = {
-    processes: positiveInteger('processes', values.processes, 1),
-    maxConnections: positiveInteger('max-connections', values['max-connections'], 1),
-    reserved: positiveInteger('reserved', values.reserved, 0),
-    max: positiveInteger('max', values.max, 1),
-    idleInTransactionTimeout: positiveInteger('idle-in-transaction-timeout', values['idle-in-transaction-timeout'], 1),
+    processes: integerOption('processes', values.processes, 1),
+    maxConnections: integerOption('max-connections', values['max-connections'], 1),
+    reserved: integerOption('reserved', values.reserved, 0),
+    max: integerOption('max', values.max, 1),
+    idleInTransactionTimeout: integerOption('idle-in-transaction-timeout', values['idle-in-transaction-timeout'], 1),
   };
   return {
     paths: positionals,

@@ -22,7 +22,7 @@ import { inspectPostgres, InspectionError } from '../lib/postgres-inspection';
 import { countPm2Apps, countProcfileTypes, countSupervisorPrograms, ProcessFileError } from '../lib/process-count';
 import { scanProjectPools } from '../lib/project-pools';
 import { POSTGRES_DEFAULTS } from '../lib/sequelize-facts';
-import { UsageError } from './io';
+import { integerOption, UsageError } from './io';
 
 export const DOCTOR_HELP = `Usage: eslint-plugin-sequelize-pool doctor [options]
 
@@ -85,12 +85,6 @@ interface DoctorArgs {
   json: boolean;
 }
 
-function integer(flag: string, raw: string | undefined, minimum: number): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/u.test(raw) || Number(raw) < minimum) throw new UsageError(`--${flag} must be an integer ≥ ${minimum}, got ${JSON.stringify(raw)}`);
-  return Number(raw);
-}
-
 function parseDoctorArgs(argv: readonly string[], cwd: string): DoctorArgs | 'help' {
   let parsed;
   try {
@@ -123,13 +117,13 @@ function parseDoctorArgs(argv: readonly string[], cwd: string): DoctorArgs | 'he
   if (!existsSync(root)) throw new UsageError(`--root: no such directory: ${values.root ?? '.'}`);
   return {
     url: values.url,
-    processes: integer('processes', values.processes, 1),
+    processes: integerOption('processes', values.processes, 1),
     supervisor: values.supervisor === undefined ? undefined : path.resolve(cwd, values.supervisor),
     pm2: values.pm2 === undefined ? undefined : path.resolve(cwd, values.pm2),
     procfile: values.procfile === undefined ? undefined : path.resolve(cwd, values.procfile),
     root,
     environment: values.env ?? process.env.NODE_ENV ?? 'development',
-    idleInTransactionSeconds: integer('idle-in-transaction', values['idle-in-transaction'], 0) ?? 30,
+    idleInTransactionSeconds: integerOption('idle-in-transaction', values['idle-in-transaction'], 0) ?? 30,
     live: values['no-live'] !== true,
     json: values.json === true,
   };

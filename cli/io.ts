@@ -6,3 +6,12 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
 }
+
+/** A whole-number option (`--processes 7`): undefined when absent, a UsageError when not an integer ≥ `minimum`. */
+export function integerOption(flag: string, raw: string | undefined, minimum: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/u.test(raw) || Number(raw) < minimum) {
+    throw new UsageError(`--${flag} must be an integer ≥ ${minimum}, got ${JSON.stringify(raw)}`);
+  }
+  return Number(raw);
+}

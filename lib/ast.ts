@@ -143,3 +143,14 @@ export function environmentStringSource(value: TSESTree.Node): string | null {
   }
   return null;
 }
+
+/** True for the nodes that own a code path (and a scope) of their own: function declarations and expressions. */
+export function isFunctionNode(
+  node: TSESTree.Node,
+): node is TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression {
+  return (
+    node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    node.type === AST_NODE_TYPES.FunctionDeclaration ||
+    node.type === AST_NODE_TYPES.FunctionExpression
+  );
+}

@@ -1,7 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-
 /**
  * Records, for every code path segment, the nodes the rule cares about in execution order, so that an analysis run
  * after the traversal can walk segments (ESLint's code path graph) and still see where inside a segment a call,
@@ -118,13 +116,3 @@ function markerKey(node: TSESTree.Node, marker: TimelineMarker): string {
   return `${id}:${marker}`;
 }
 
-/** True for the nodes that own a code path of their own. */
-export function isFunctionNode(
-  node: TSESTree.Node,
-): node is TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression {
-  return (
-    node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-    node.type === AST_NODE_TYPES.FunctionDeclaration ||
-    node.type === AST_NODE_TYPES.FunctionExpression
-  );
-}

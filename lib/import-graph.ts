@@ -14,7 +14,7 @@ import path from 'node:path';
 
 import type { ProjectModule } from './project-modules';
 
-import { staticString } from './ast';
+import { isFunctionNode, staticString } from './ast';
 import { isRelativeSpecifier, loadModuleSyntax, loadProjectModule, resolveRelativeModule } from './project-modules';
 import { requiredModule, sequelizeConstructorModule } from './sequelize-detection';
 
@@ -72,19 +72,11 @@ function collectSpecifiers(module: Pick<ProjectModule, 'ast'> & { host?: Project
         break;
     }
     // A require() inside a function runs when the function does, not at load time: only top-level code counts.
-    if (isFunction(node)) return;
+    if (isFunctionNode(node)) return;
     for (const child of childNodes(node)) visit(child);
   };
   for (const statement of module.ast.body) visit(statement);
   return specifiers;
-}
-
-function isFunction(node: TSESTree.Node): boolean {
-  return (
-    node.type === AST_NODE_TYPES.FunctionDeclaration ||
-    node.type === AST_NODE_TYPES.FunctionExpression ||
-    node.type === AST_NODE_TYPES.ArrowFunctionExpression
-  );
 }
 
 function childNodes(node: TSESTree.Node): TSESTree.Node[] {
@@ -106,7 +98,7 @@ export function loadTimeConstructions(module: Pick<ProjectModule, 'ast' | 'filen
   if (cached !== undefined) return cached;
   const found: LoadTimeConstruction[] = [];
   const visit = (node: TSESTree.Node): void => {
-    if (isFunction(node) || node.type === AST_NODE_TYPES.ClassBody) return;
+    if (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody) return;
     if (node.type === AST_NODE_TYPES.NewExpression && sequelizeConstructorModule(module.host, node.callee) !== null) {
       found.push({ file: module.filename, line: node.loc.start.line });
     }

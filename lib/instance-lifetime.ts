@@ -9,7 +9,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 
 import type { AnalysisHost } from './ast';
 
-import { findVariable, memberName, skipTypeWrappers } from './ast';
+import { findVariable, isFunctionNode, memberName, skipTypeWrappers } from './ast';
 
 export type Lifetime =
   /** `return new Sequelize()` (directly or through a local): a factory, judged at its call sites. */
@@ -64,15 +64,6 @@ const LOOPS = new Set<string>([
   AST_NODE_TYPES.WhileStatement,
 ]);
 
-export function isFunctionNode(
-  node: TSESTree.Node,
-): node is TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression {
-  return (
-    node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-    node.type === AST_NODE_TYPES.FunctionDeclaration ||
-    node.type === AST_NODE_TYPES.FunctionExpression
-  );
-}
 
 /** `app.get`, `setInterval`: the call a callback is registered with, when it is a per-event registration. */
 function registrationOf(fn: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string | null {

@@ -6,7 +6,8 @@ import type { CodePath, CodePathSegment, TimelineItem, TimelinePosition } from '
 import type { SequelizeAnalysis } from './sequelize-instances';
 
 import { findVariable, memberName, skipTypeWrappers } from './ast';
-import { CodePathTimeline, isFunctionNode } from './code-path-timeline';
+import { isFunctionNode } from './ast';
+import { CodePathTimeline } from './code-path-timeline';
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
 
 /**
