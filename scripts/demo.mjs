@@ -2,6 +2,7 @@
 // with the plugin's recommended config and print the findings the way ESLint prints them, preview the codemod,
 // then run the incident on a real PostgreSQL before and after the codemod (test/integration/harness.mjs).
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,7 +60,7 @@ if (codemod.status !== 0 || !codemod.stdout.includes('would change server/db/seq
 // processes loading server/db/sequelize.js, first as shipped, then migrated by the codemod, under the same load.
 // The harness is imported here, so that the lint and codemod parts above run even where PostgreSQL cannot.
 try {
-  const { compareIncident, formatMs, INCIDENT_LOAD, PROGRAMS, progressLine } = await import(
+  const { compareIncident, formatMs, INCIDENT_LOAD, PROGRAMS, progressLine, runAppScript, runWorkers } = await import(
     '../test/integration/harness.mjs'
   );
   const load = INCIDENT_LOAD;
@@ -79,13 +80,29 @@ try {
   // The incident report's checklist, automated: `doctor` on each copy of the app against this database, as the
   // app's own role (node-config db.* with NODE_CONFIG, exactly what the app reads).
   const doctorReports = {};
-  const runDoctor = (label, db, app) => {
-    const result = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), 'doctor', '--env', 'dev'], {
-      cwd: app.dir,
-      encoding: 'utf8',
-      env: { ...process.env, NODE_ENV: 'dev', NODE_CONFIG: db.nodeConfig(), NO_COLOR: '1' },
-    });
+  const doctor = (label, db, app) => {
+    const result = spawnSync(
+      process.execPath,
+      [path.join(root, 'dist', 'cli', 'index.js'), 'doctor', '--env', 'dev', '--idle-in-transaction', '1'],
+      { cwd: app.dir, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'dev', NODE_CONFIG: db.nodeConfig(), NO_COLOR: '1' } },
+    );
     doctorReports[label] = { status: result.status, output: `${result.stdout}${result.stderr}`.trimEnd() };
+  };
+  const runDoctor = async (label, db, app) => {
+    if (label === 'after') {
+      doctor(label, db, app);
+      return;
+    }
+    // As shipped, the cron program's audit-log-forward job has nothing to forward twice and leaves its transaction
+    // open both times: run it, and ask the doctor while that process still holds the connections.
+    await runAppScript(db, app, 'server/db/sync.js');
+    const job = { kind: 'calls', module: 'server/jobs/auditLogForward.js', export: 'auditLogForward', runs: 2 };
+    await runWorkers(db, app, [{ name: 'cron', task: job }], {
+      beforeStop: async () => {
+        await sleep(1200);
+        doctor(label, db, app);
+      },
+    });
   };
   const { before, after, budget, postgres } = await compareIncident(load, { onProgress: showProgress, afterRun: runDoctor });
   if (process.stdout.isTTY) process.stdout.write('\r\u001b[K');
