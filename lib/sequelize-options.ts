@@ -31,8 +31,21 @@ export interface SequelizeConstruction {
   options: ResolvedValue;
 }
 
+/**
+ * Per `new` expression: several rules ask about the same node in one lint, and the answer depends only on the
+ * file (the host is the same file's scopes), so it is computed once.
+ */
+const constructions = new WeakMap<TSESTree.NewExpression, SequelizeConstruction | null>();
+
 /** If `node` constructs a Sequelize instance, what it constructs it with; otherwise null. */
 export function sequelizeConstruction(host: AnalysisHost, node: TSESTree.NewExpression): SequelizeConstruction | null {
+  if (constructions.has(node)) return constructions.get(node) ?? null;
+  const construction = analyseConstruction(host, node);
+  constructions.set(node, construction);
+  return construction;
+}
+
+function analyseConstruction(host: AnalysisHost, node: TSESTree.NewExpression): SequelizeConstruction | null {
   const module = sequelizeConstructorModule(host, node.callee);
   if (module === null) return null;
   const args = node.arguments;

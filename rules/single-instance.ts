@@ -32,6 +32,19 @@ export type MessageIds =
 
 const DEFAULT_OPTIONS: SingleInstanceOptions = { scope: 'process', allow: [] };
 
+/** Compiled `allow` globs, once per distinct list rather than once per linted file. */
+const allowMatchers = new Map<string, (file: string) => boolean>();
+
+function allowMatcher(allow: readonly string[]): (file: string) => boolean {
+  const key = JSON.stringify(allow);
+  let matcher = allowMatchers.get(key);
+  if (matcher === undefined) {
+    matcher = picomatch([...allow], { dot: true });
+    allowMatchers.set(key, matcher);
+  }
+  return matcher;
+}
+
 /** `max 20`, `max 5 (Sequelize's default)`, or `` `max` `` when the options are not known. */
 function maxLabel(construction: SequelizeConstruction): string {
   const state = poolKeyState(poolState(construction), 'max');
@@ -93,7 +106,7 @@ export default createRule<Options, MessageIds>({
     const { sourceCode } = context;
     const filename = context.physicalFilename;
     const relative = path.relative(context.cwd, filename).split(path.sep).join('/');
-    if (allow.length > 0 && picomatch(allow, { dot: true })(relative)) return {};
+    if (allow.length > 0 && allowMatcher(allow)(relative)) return {};
     const host = hostFromSourceCode(sourceCode);
     const constructions: SequelizeConstruction[] = [];
 
