@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { createTwoFilesPatch } from 'diff';
 
@@ -9,9 +8,10 @@ import type { MigrationResult, PoolConfigOptions } from '../codemods/pool-config
 import type { CliIO } from './io';
 
 import { migratePoolConfig, planBudget } from '../codemods/pool-config';
+import { projectSourceFiles } from '../lib/project-files';
 import { SourceParseError } from '../lib/source-analysis';
 import { addDbOptions, ConfigFileError, findNodeConfigDefault } from './config-files';
-import { integerOption, UsageError } from './io';
+import { integerOption, parseCommandLine, UsageError } from './io';
 
 export const CODEMOD_HELP = `Usage: eslint-plugin-sequelize-pool codemod [paths...] [options]
 
@@ -37,9 +37,6 @@ Options:
 
 Exit codes: 0 success, 1 a file could not be migrated, 2 bad arguments or a dirty git tree.`;
 
-const SOURCE_EXTENSIONS = /\.(?:cjs|cts|js|jsx|mjs|mts|ts|tsx)$/u;
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', 'dist', 'build', 'coverage']);
-
 interface CodemodArgs {
   paths: string[];
   options: PoolConfigOptions;
@@ -50,29 +47,22 @@ interface CodemodArgs {
 }
 
 export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        processes: { type: 'string' },
-        'max-connections': { type: 'string' },
-        reserved: { type: 'string' },
-        max: { type: 'string' },
-        'idle-in-transaction-timeout': { type: 'string' },
-        config: { type: 'string', multiple: true },
-        dry: { type: 'boolean' },
-        print: { type: 'boolean' },
-        force: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    // node:util explains unknown options and missing values in one line already.
-    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? 'bad arguments' : 'bad arguments');
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      processes: { type: 'string' },
+      'max-connections': { type: 'string' },
+      reserved: { type: 'string' },
+      max: { type: 'string' },
+      'idle-in-transaction-timeout': { type: 'string' },
+      config: { type: 'string', multiple: true },
+      dry: { type: 'boolean' },
+      print: { type: 'boolean' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';
   const options: PoolConfigOptions = {
@@ -92,23 +82,12 @@ export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' 
   };
 }
 
-/** Files under `directory` whose text contains `new Sequelize`, skipping dependencies and build output. */
+/** Files under `directory` whose text may construct Sequelize (a cheap check: the analysis decides what really is). */
 function findSequelizeFiles(directory: string): string[] {
-  const found: string[] = [];
-  const walk = (current: string): void => {
-    for (const entry of readdirSync(current, { withFileTypes: true })) {
-      if (entry.isDirectory()) {
-        if (!SKIPPED_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.')) walk(path.join(current, entry.name));
-      } else if (entry.isFile() && SOURCE_EXTENSIONS.test(entry.name)) {
-        const file = path.join(current, entry.name);
-        // A cheap text check before parsing anything: the analysis decides what really is Sequelize.
-        const text = readFileSync(file, 'utf8');
-        if (text.includes('Sequelize') && /\bnew\b/u.test(text)) found.push(file);
-      }
-    }
-  };
-  walk(directory);
-  return found.sort();
+  return projectSourceFiles(directory).filter((file) => {
+    const text = readFileSync(file, 'utf8');
+    return text.includes('Sequelize') && /\bnew\b/u.test(text);
+  });
 }
 
 function resolveTargets(cwd: string, paths: string[]): string[] {

@@ -7,7 +7,6 @@ import type { ClientConfig } from 'pg';
 
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 
 import type { LiveFacts } from '../lib/postgres-inspection';
 import type { ProcessCount } from '../lib/process-count';
@@ -17,12 +16,12 @@ import type { CliIO } from './io';
 import { headroomFor } from '../codemods/pool-config';
 import { constructionsLoadedBy } from '../lib/import-graph';
 import { configValue, NodeConfigError, readNodeConfig } from '../lib/node-config';
-import { availableConnections, describeAvailable, largestFittingMax, processCount } from '../lib/pool-budget';
+import { availableConnections, connectionsPerInstance, describeAvailable, largestFittingMax, processCount } from '../lib/pool-budget';
 import { inspectPostgres, InspectionError } from '../lib/postgres-inspection';
 import { countPm2Apps, countProcfileTypes, countSupervisorPrograms, ProcessFileError } from '../lib/process-count';
 import { scanProjectPools } from '../lib/project-pools';
 import { POSTGRES_DEFAULTS } from '../lib/sequelize-facts';
-import { integerOption, UsageError } from './io';
+import { integerOption, parseCommandLine, UsageError } from './io';
 
 export const DOCTOR_HELP = `Usage: eslint-plugin-sequelize-pool doctor [options]
 
@@ -86,29 +85,23 @@ interface DoctorArgs {
 }
 
 function parseDoctorArgs(argv: readonly string[], cwd: string): DoctorArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        url: { type: 'string' },
-        processes: { type: 'string' },
-        supervisor: { type: 'string' },
-        pm2: { type: 'string' },
-        procfile: { type: 'string' },
-        root: { type: 'string' },
-        env: { type: 'string' },
-        'idle-in-transaction': { type: 'string' },
-        'no-live': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments');
-  }
+  const parsed = parseCommandLine({
+    args: [...argv],
+    allowPositionals: false,
+    options: {
+      url: { type: 'string' },
+      processes: { type: 'string' },
+      supervisor: { type: 'string' },
+      pm2: { type: 'string' },
+      procfile: { type: 'string' },
+      root: { type: 'string' },
+      env: { type: 'string' },
+      'idle-in-transaction': { type: 'string' },
+      'no-live': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values } = parsed;
   if (values.help === true) return 'help';
   const sources = [values.processes, values.supervisor, values.pm2, values.procfile].filter((value) => value !== undefined);
@@ -215,7 +208,7 @@ function connectionFor(args: DoctorArgs, nodeConfig: ReturnType<typeof readNodeC
 /** Connections one process can open with these pools: Σ max, × 2 with replication; null when a max is unknown. */
 function connectionsOf(pools: readonly PoolFinding[]): number | null {
   if (pools.some((pool) => pool.max === null)) return null;
-  return pools.reduce((sum, pool) => sum + (pool.max ?? 0) * (pool.replicated === true ? 2 : 1), 0);
+  return pools.reduce((sum, pool) => sum + connectionsPerInstance(pool.max ?? 0, pool.replicated === true), 0);
 }
 
 /**

@@ -1,3 +1,7 @@
+import type { ParseArgsConfig } from 'node:util';
+
+import { parseArgs } from 'node:util';
+
 /** A failure the user can fix (bad arguments, a dirty tree): printed as one line, no stack trace, exit 2. */
 export class UsageError extends Error {}
 
@@ -14,4 +18,13 @@ export function integerOption(flag: string, raw: string | undefined, minimum: nu
     throw new UsageError(`--${flag} must be an integer ≥ ${minimum}, got ${JSON.stringify(raw)}`);
   }
   return Number(raw);
+}
+
+/** node:util's parseArgs (strict by default), its errors (unknown option, missing value) turned into one-line UsageErrors. */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config); // strict by default: unknown options throw
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? (error.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments');
+  }
 }

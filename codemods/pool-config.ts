@@ -17,7 +17,7 @@ import type { TextEdit } from '../lib/text-edits';
 import type { LifecycleKey } from '../lib/sequelize-facts';
 
 import { environmentStringSource, skipTypeWrappers, staticKeyName } from '../lib/ast';
-import { availableConnections, describeAvailable, largestFittingMax, processCount } from '../lib/pool-budget';
+import { availableConnections, connectionsPerInstance, describeAvailable, largestFittingMax, processCount } from '../lib/pool-budget';
 import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL, SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
 import { requiredModule } from '../lib/sequelize-detection';
 import { poolKeyState, poolsInsideReplication, poolState, usesReplication } from '../lib/sequelize-options';
@@ -80,7 +80,7 @@ export function planBudget(options: PoolConfigOptions, replicated: boolean): Bud
   const fits = largestFittingMax(withHeadroom, processes, replicated);
   const max = options.max ?? (computed ? fits : RECOMMENDED_POOL.max);
   const perInstance = replicated ? ' × 2 (replication)' : '';
-  const total = processes * max * (replicated ? 2 : 1);
+  const total = processes * connectionsPerInstance(max, replicated);
   const lines = [
     `${processCount(processes)} × max ${max}${perInstance} = ${total} connections of the ${availableConnections(budget)} PostgreSQL allows (${describeAvailable(budget)})`,
   ];

@@ -2,12 +2,13 @@
  * Every `new Sequelize` in a project and the pool each one really opens: what the file says, Sequelize's
  * defaults where it says nothing, and node-config's `db.options.pool` where the pool is config-driven.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { NodeConfig } from './node-config';
 
 import { configValue } from './node-config';
+import { projectSourceFiles } from './project-files';
 import { SEQUELIZE_POOL_DEFAULTS } from './sequelize-facts';
 import { poolKeyState, poolState, usesReplication } from './sequelize-options';
 import { analyseSource, SourceParseError } from './source-analysis';
@@ -29,31 +30,11 @@ export interface ProjectScan {
   unparsable: string[];
 }
 
-const SOURCE_FILE = /\.(?:cjs|cts|js|jsx|mjs|mts|ts|tsx)$/u;
-const SKIPPED = new Set(['node_modules', 'dist', 'build', 'coverage', 'test', 'tests', '__tests__']);
-
-function sourceFiles(root: string): string[] {
-  const files: string[] = [];
-  const walk = (directory: string): void => {
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      if (entry.name.startsWith('.')) continue;
-      const full = path.join(directory, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIPPED.has(entry.name)) walk(full);
-      } else if (entry.isFile() && SOURCE_FILE.test(entry.name) && !/\.(?:test|spec)\.[^.]+$/u.test(entry.name)) {
-        files.push(full);
-      }
-    }
-  };
-  walk(root);
-  return files.sort();
-}
-
 /** Scans `root` (tests and dependencies skipped) for Sequelize instances and their pool size. */
 export function scanProjectPools(root: string, config: NodeConfig | null): ProjectScan {
   const pools: PoolFinding[] = [];
   const unparsable: string[] = [];
-  for (const file of sourceFiles(root)) {
+  for (const file of projectSourceFiles(root, { skipDirectories: ['test', 'tests', '__tests__'], skipFiles: /\.(?:test|spec)\.[^.]+$/u })) {
     const text = readFileSync(file, 'utf8');
     // A cheap check before parsing: the analysis decides what really is Sequelize.
     if (!text.includes('Sequelize')) continue;
