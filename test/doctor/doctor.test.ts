@@ -1,5 +1,6 @@
 /**
- * `doctor` against a real PostgreSQL with known sessions, and on the example app before and after the codemod.
+ * `doctor` against a real PostgreSQL with known sessions (test/integration's harness: embedded PostgreSQL, an
+ * application role `app` owning the database `legacy`), and on the example app before and after the codemod.
  */
 import type pg from 'pg';
 
@@ -11,15 +12,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { DoctorReport } from '../../cli/doctor';
-import type { TestDatabase } from './postgres';
+import type * as Harness from '../integration/harness.mjs' with { 'resolution-mode': 'import' };
 
 import { runDoctor } from '../../cli/doctor';
 import { UsageError } from '../../cli/io';
-import { freePort, startDatabase, SUPERUSER_PASSWORD } from './postgres';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'legacy-server');
-const APP_PASSWORD = 'app-secret-pw';
+
+/** The harness is an ES module (the demo imports it too): loaded dynamically from this CommonJS test. */
+const harness = (): Promise<typeof Harness> => import('../integration/harness.mjs');
 
 async function doctor(args: string[], cwd = EXAMPLE): Promise<{ code: number; stdout: string }> {
   let stdout = '';
@@ -41,28 +43,25 @@ async function until(condition: () => Promise<boolean>, what: string, deadlineMs
 }
 
 describe('doctor against a live PostgreSQL', () => {
-  let database: TestDatabase;
+  let database: Harness.Database;
   let appUrl = '';
+  let superuserPassword = '';
   const held: pg.Client[] = [];
   let sleeper: Promise<unknown> | null = null;
 
   beforeAll(async () => {
-    database = await startDatabase(['-c', 'max_connections=40']);
+    database = await (await harness()).startPostgres({ maxConnections: 40 });
+    superuserPassword = decodeURIComponent(new URL(database.superuserUrl).password);
     const admin = await database.client();
-    await admin.query(`CREATE ROLE app LOGIN PASSWORD '${APP_PASSWORD}'`);
-    await admin.query('CREATE DATABASE legacy OWNER app');
-    appUrl = `postgres://app:${APP_PASSWORD}@127.0.0.1:${database.port}/legacy`;
+    appUrl = `postgres://app:${database.appPassword}@127.0.0.1:${database.port}/legacy`;
     // The application role holds 3 idle connections, one of them left inside a transaction.
     for (let index = 0; index < 3; index += 1) {
-      const client = await database.client('app', APP_PASSWORD);
-      await client.query(`SET application_name = 'legacy-server:cron'`);
-      held.push(client);
+      held.push(await database.client('app', { applicationName: 'legacy-server:cron' }));
     }
     await held[0]?.query('BEGIN');
     await held[0]?.query('SELECT 1 AS forgotten');
     // A superuser session running a long query.
-    const busy = await database.client();
-    await busy.query(`SET application_name = 'legacy-server:main'`);
+    const busy = await database.client('superuser', { applicationName: 'legacy-server:main' });
     sleeper = busy.query('SELECT pg_sleep(60)').catch(() => undefined);
     await until(async () => {
       const result = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep%'");
@@ -147,7 +146,8 @@ describe('doctor against a live PostgreSQL', () => {
   it('never prints the password, in the report or in errors', async () => {
     const { stdout } = await doctor(['--url', database.superuserUrl, '--processes', '7']);
     expect(stdout).toContain(`Database postgres@127.0.0.1:${database.port}/postgres`);
-    expect(stdout).not.toContain(SUPERUSER_PASSWORD);
+    expect(superuserPassword).not.toBe('');
+    expect(stdout).not.toContain(superuserPassword);
     const wrong = `postgres://app:not-the-password@127.0.0.1:${database.port}/legacy`;
     const error = await runDoctor(['--url', wrong, '--processes', '1'], { stdout: () => undefined, stderr: () => undefined }, EXAMPLE).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
@@ -159,7 +159,10 @@ describe('doctor against a live PostgreSQL', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'doctor-config-'));
     try {
       cpSync(EXAMPLE, root, { recursive: true });
-      writeFileSync(path.join(root, 'config', 'test.json'), JSON.stringify({ db: { host: '127.0.0.1', port: database.port, username: 'app', password: APP_PASSWORD } }));
+      writeFileSync(
+        path.join(root, 'config', 'test.json'),
+        JSON.stringify({ db: { host: '127.0.0.1', port: database.port, username: 'app', password: database.appPassword } }),
+      );
       const saved = process.env.DATABASE_URL;
       delete process.env.DATABASE_URL;
       try {
@@ -179,7 +182,9 @@ describe('doctor against a live PostgreSQL', () => {
   });
 
   it('reports a missing database in one line', async () => {
-    const error = await doctor(['--url', `postgres://app:${APP_PASSWORD}@127.0.0.1:${database.port}/nope`, '--processes', '1']).catch((caught: unknown) => caught);
+    const error = await doctor(['--url', `postgres://app:${database.appPassword}@127.0.0.1:${database.port}/nope`, '--processes', '1']).catch(
+      (caught: unknown) => caught,
+    );
     expect((error as Error).message).toBe(`cannot open the database on app@127.0.0.1:${database.port}/nope: database "nope" does not exist`);
   });
 });
@@ -244,7 +249,7 @@ describe('doctor bad input', () => {
   });
 
   it('exits 2 with one line, no stack trace, when the database cannot be reached', async () => {
-    const port = await freePort();
+    const port = await (await harness()).freePort();
     const result = spawnSync(
       process.execPath,
       [path.join(REPO_ROOT, 'dist', 'cli', 'index.js'), 'doctor', '--url', `postgres://app:hunter2@127.0.0.1:${port}/legacy`, '--processes', '1'],

@@ -1,6 +1,8 @@
 // Types of harness.mjs for the TypeScript tests (the harness itself is plain JavaScript so that the demo and bench
 // scripts can import it without a build step). Keep in step with harness.mjs.
 
+import type pg from 'pg';
+
 export declare const REPO_ROOT: string;
 export declare const EXAMPLE_APP: string;
 export declare const FIXTURES: string;
@@ -41,6 +43,10 @@ export interface Database {
   logTail(): string;
   /** Stops the server and removes its data directory; idempotent. */
   stop(): Promise<void>;
+  /** The superuser's URL (to the `postgres` database), for tools that take one, such as `doctor --url`. */
+  superuserUrl: string;
+  /** A new connection as the superuser or the application role, closed when the database stops. */
+  client(role?: 'app' | 'superuser', options?: { applicationName?: string }): Promise<pg.Client>;
 }
 export declare function startPostgres(options?: { maxConnections?: number; database?: string; appUser?: string }): Promise<Database>;
 export declare function freePort(): Promise<number>;

@@ -152,7 +152,9 @@ async function startPostgresOnce({ maxConnections = 100, database = 'legacy', ap
   });
 
   let admin = null;
+  const clients = [];
   const stop = registerCleanup(async () => {
+    await Promise.allSettled(clients.map((client) => client.end()));
     await admin?.end().catch(() => undefined);
     const child = server.process;
     if (child && child.exitCode === null && child.signalCode === null) {
@@ -208,6 +210,17 @@ async function startPostgresOnce({ maxConnections = 100, database = 'legacy', ap
       usableConnections: max - superuserReserved - reserved,
       /** A query on the superuser connection (sampling, seeding, checks). */
       query: (sql, params) => admin.query(sql, params),
+      /** The superuser's URL (to the `postgres` database), for tools that take one, such as `doctor --url`. */
+      superuserUrl: `postgres://${superuser.user}:${superuser.password}@127.0.0.1:${port}/postgres`,
+      /** A new connection as the superuser or the application role, closed when the database stops. */
+      async client(role = 'superuser', { applicationName } = {}) {
+        const credentials = role === 'app' ? { user: appUser, password: appPassword } : superuser;
+        const client = new pg.Client({ host: '127.0.0.1', port, database, ...credentials, application_name: applicationName });
+        client.on('error', keepLog);
+        clients.push(client);
+        await client.connect();
+        return client;
+      },
       /** node-config's NODE_CONFIG for the app: this database, the application role, plus `db` overrides. */
       nodeConfig: (db = {}) =>
         JSON.stringify({ db: { host: '127.0.0.1', port, database, username: appUser, password: appPassword, ...db } }),
