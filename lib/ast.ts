@@ -154,3 +154,17 @@ export function isFunctionNode(
     node.type === AST_NODE_TYPES.FunctionExpression
   );
 }
+
+/** The direct child nodes of `node`, in source order of its keys (for walks outside ESLint's traversal). */
+export function childNodes(node: TSESTree.Node): TSESTree.Node[] {
+  const children: TSESTree.Node[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'parent' || key === 'loc' || key === 'range') continue;
+    for (const child of Array.isArray(value) ? value : [value]) {
+      if (child !== null && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') {
+        children.push(child as TSESTree.Node);
+      }
+    }
+  }
+  return children;
+}

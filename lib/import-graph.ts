@@ -14,7 +14,7 @@ import path from 'node:path';
 
 import type { ProjectModule } from './project-modules';
 
-import { isFunctionNode, staticString } from './ast';
+import { childNodes, isFunctionNode, staticString } from './ast';
 import { isRelativeSpecifier, loadModuleSyntax, loadProjectModule, resolveRelativeModule } from './project-modules';
 import { requiredModule, sequelizeConstructorModule } from './sequelize-detection';
 
@@ -77,19 +77,6 @@ function collectSpecifiers(module: Pick<ProjectModule, 'ast'> & { host?: Project
   };
   for (const statement of module.ast.body) visit(statement);
   return specifiers;
-}
-
-function childNodes(node: TSESTree.Node): TSESTree.Node[] {
-  const children: TSESTree.Node[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'parent' || key === 'loc' || key === 'range') continue;
-    for (const child of Array.isArray(value) ? value : [value]) {
-      if (child !== null && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') {
-        children.push(child as TSESTree.Node);
-      }
-    }
-  }
-  return children;
 }
 
 /** Constructions that run when the module loads: at top level, outside functions (classes' static blocks aside). */

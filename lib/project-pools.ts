@@ -2,16 +2,22 @@
  * Every `new Sequelize` in a project and the pool each one really opens: what the file says, Sequelize's
  * defaults where it says nothing, and node-config's `db.options.pool` where the pool is config-driven.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { NodeConfig } from './node-config';
+import type { TSESTree } from '@typescript-eslint/utils';
 
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+
+import type { NodeConfig } from './node-config';
+import type { ProjectModule } from './project-modules';
+import type { SequelizeConstruction } from './sequelize-options';
+
+import { childNodes } from './ast';
 import { configValue } from './node-config';
 import { projectSourceFiles } from './project-files';
+import { loadProjectModule, readModuleText } from './project-modules';
 import { SEQUELIZE_POOL_DEFAULTS } from './sequelize-facts';
-import { poolKeyState, poolState, usesReplication } from './sequelize-options';
-import { analyseSource, SourceParseError } from './source-analysis';
+import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from './sequelize-options';
 
 export interface PoolFinding {
   file: string;
@@ -30,25 +36,35 @@ export interface ProjectScan {
   unparsable: string[];
 }
 
+/** Every `new Sequelize(...)` of a parsed module, wherever it is written. */
+function constructionsIn(module: ProjectModule): SequelizeConstruction[] {
+  const found: SequelizeConstruction[] = [];
+  const visit = (node: TSESTree.Node): void => {
+    if (node.type === AST_NODE_TYPES.NewExpression) {
+      const construction = sequelizeConstruction(module.host, node);
+      if (construction !== null) found.push(construction);
+    }
+    for (const child of childNodes(node)) visit(child);
+  };
+  visit(module.ast);
+  return found;
+}
+
 /** Scans `root` (tests and dependencies skipped) for Sequelize instances and their pool size. */
 export function scanProjectPools(root: string, config: NodeConfig | null): ProjectScan {
   const pools: PoolFinding[] = [];
   const unparsable: string[] = [];
   for (const file of projectSourceFiles(root, { skipDirectories: ['test', 'tests', '__tests__'], skipFiles: /\.(?:test|spec)\.[^.]+$/u })) {
-    const text = readFileSync(file, 'utf8');
+    const text = readModuleText(file) ?? '';
     // A cheap check before parsing: the analysis decides what really is Sequelize.
     if (!text.includes('Sequelize')) continue;
-    let constructions;
-    try {
-      constructions = analyseSource(text, file).constructions;
-    } catch (error) {
-      if (error instanceof SourceParseError) {
-        unparsable.push(path.relative(root, file));
-        continue;
-      }
-      throw error;
+    // The same cached parse the import graph uses below (lib/project-modules): each file is read once per run.
+    const module = loadProjectModule(file);
+    if (module === null) {
+      unparsable.push(path.relative(root, file));
+      continue;
     }
-    for (const construction of constructions) {
+    for (const construction of constructionsIn(module)) {
       const pool = poolState(construction);
       const state = poolKeyState(pool, 'max');
       let max: number | null = null;
