@@ -8,8 +8,8 @@ import type { MigrationResult, PoolConfigOptions } from '../codemods/pool-config
 import type { CliIO } from './io';
 
 import { migratePoolConfig, planBudget } from '../codemods/pool-config';
-import { projectSourceFiles } from '../lib/project-files';
-import { SourceParseError } from '../lib/source-analysis';
+import { projectSourceFiles } from '../lib/project/project-files';
+import { SourceParseError } from '../lib/file-analysis/source-analysis';
 import { addDbOptions, ConfigFileError, findNodeConfigDefault } from './config-files';
 import { integerOption, parseCommandLine, UsageError } from './io';
 

@@ -8,18 +8,18 @@ import type { ClientConfig } from 'pg';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { LiveFacts } from '../lib/postgres-inspection';
-import type { ProcessCount } from '../lib/process-count';
-import type { PoolFinding, ProjectScan } from '../lib/project-pools';
+import type { LiveFacts } from '../lib/database/postgres-inspection';
+import type { ProcessCount } from '../lib/project/process-count';
+import type { PoolFinding, ProjectScan } from '../lib/project/project-pools';
 import type { CliIO } from './io';
 
 import { headroomFor } from '../codemods/pool-config';
-import { constructionsLoadedBy } from '../lib/import-graph';
-import { configValue, NodeConfigError, readNodeConfig } from '../lib/node-config';
-import { availableConnections, connectionsPerInstance, describeAvailable, largestFittingMax, processCount } from '../lib/pool-budget';
-import { inspectPostgres, InspectionError } from '../lib/postgres-inspection';
-import { countPm2Apps, countProcfileTypes, countSupervisorPrograms, ProcessFileError } from '../lib/process-count';
-import { scanProjectPools } from '../lib/project-pools';
+import { constructionsLoadedBy } from '../lib/project/import-graph';
+import { configValue, NodeConfigError, readNodeConfig } from '../lib/project/node-config';
+import { availableConnections, connectionsPerInstance, describeAvailable, largestFittingMax, processCount } from '../lib/project/pool-budget';
+import { inspectPostgres, InspectionError } from '../lib/database/postgres-inspection';
+import { countPm2Apps, countProcfileTypes, countSupervisorPrograms, ProcessFileError } from '../lib/project/process-count';
+import { scanProjectPools } from '../lib/project/project-pools';
 import { POSTGRES_DEFAULTS } from '../lib/sequelize-facts';
 import { integerOption, parseCommandLine, UsageError } from './io';
 

@@ -11,18 +11,18 @@ import type { API, FileInfo, Options as JscodeshiftOptions } from 'jscodeshift';
 
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, TSESLint } from '@typescript-eslint/utils';
 
-import type { AnalysedSource } from '../lib/source-analysis';
-import type { SequelizeConstruction } from '../lib/sequelize-options';
-import type { TextEdit } from '../lib/text-edits';
+import type { AnalysedSource } from '../lib/file-analysis/source-analysis';
+import type { SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
+import type { TextEdit } from '../lib/edits/text-edits';
 import type { LifecycleKey } from '../lib/sequelize-facts';
 
-import { environmentStringSource, skipTypeWrappers, staticKeyName } from '../lib/ast';
-import { availableConnections, connectionsPerInstance, describeAvailable, largestFittingMax, processCount } from '../lib/pool-budget';
+import { environmentStringSource, skipTypeWrappers, staticKeyName } from '../lib/file-analysis/ast';
+import { availableConnections, connectionsPerInstance, describeAvailable, largestFittingMax, processCount } from '../lib/project/pool-budget';
 import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL, SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
-import { requiredModule } from '../lib/sequelize-detection';
-import { poolKeyState, poolsInsideReplication, poolState, usesReplication } from '../lib/sequelize-options';
-import { analyseSource, SourceParseError } from '../lib/source-analysis';
-import { appendObjectEntries, applyTextEdits, lineIndentation, removeObjectEntry } from '../lib/text-edits';
+import { requiredModule } from '../lib/file-analysis/sequelize-detection';
+import { poolKeyState, poolsInsideReplication, poolState, usesReplication } from '../lib/file-analysis/sequelize-options';
+import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
+import { appendObjectEntries, applyTextEdits, lineIndentation, removeObjectEntry } from '../lib/edits/text-edits';
 
 /** jscodeshift parses nothing for this transform, but its runner wants a parser name. */
 export const parser = 'tsx';

@@ -2,10 +2,10 @@ import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 
-import type { ConnectionBudget } from '../lib/pool-budget';
-import type { PoolKeyState, PoolState, SequelizeConstruction } from '../lib/sequelize-options';
+import type { ConnectionBudget } from '../lib/project/pool-budget';
+import type { PoolKeyState, PoolState, SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
-import { hostFromSourceCode } from '../lib/ast';
+import { hostFromSourceCode } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
 import {
   availableConnections,
@@ -13,9 +13,9 @@ import {
   describeAvailable,
   largestFittingMax,
   processCount,
-} from '../lib/pool-budget';
+} from '../lib/project/pool-budget';
 import { POSTGRES_DEFAULTS, SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
-import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../lib/sequelize-options';
+import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../lib/file-analysis/sequelize-options';
 
 export interface BudgetOptions {
   maxConnections: number;

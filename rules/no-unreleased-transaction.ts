@@ -1,8 +1,8 @@
-import type { LeakPath, UnmanagedScope } from '../lib/transaction-scopes';
+import type { LeakPath, UnmanagedScope } from '../lib/project/transaction-scopes';
 
 import { createRule } from '../lib/create-rule';
-import { DEFAULT_INSTANCE_PATTERN, sequelizeAnalysis } from '../lib/sequelize-instances';
-import { trackTransactions } from '../lib/transaction-scopes';
+import { DEFAULT_INSTANCE_PATTERN, sequelizeAnalysis } from '../lib/project/sequelize-instances';
+import { trackTransactions } from '../lib/project/transaction-scopes';
 import { managedRewrite } from './no-unreleased-transaction/managed-rewrite';
 
 export interface NoUnreleasedTransactionOptions {

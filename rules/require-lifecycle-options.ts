@@ -1,11 +1,11 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import type { PoolKey } from '../lib/sequelize-facts';
-import type { PoolState, SequelizeConstruction } from '../lib/sequelize-options';
+import type { PoolState, SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
-import { environmentStringSource, hostFromSourceCode } from '../lib/ast';
+import { environmentStringSource, hostFromSourceCode } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
-import { insertObjectEntries, objectLayout, objectLiteral, removeProperty } from '../lib/object-fixes';
+import { insertObjectEntries, objectLayout, objectLiteral, removeProperty } from '../lib/edits/object-fixes';
 import {
   LIFECYCLE_KEYS,
   POOL_KEYS,
@@ -13,7 +13,7 @@ import {
   SEQUELIZE_POOL_DEFAULTS,
   ZERO_FALLBACKS,
 } from '../lib/sequelize-facts';
-import { poolKeyState, poolsInsideReplication, poolState, sequelizeConstruction } from '../lib/sequelize-options';
+import { poolKeyState, poolsInsideReplication, poolState, sequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
 export interface LifecycleOptions {
   defaults: Partial<Record<PoolKey, number>>;

@@ -2,18 +2,18 @@ import type { TSESTree } from '@typescript-eslint/utils';
 
 import { ASTUtils, AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 
-import type { QueryCall } from '../lib/queries';
-import type { SequelizeAnalysis } from '../lib/sequelize-instances';
-import type { TransactionScope } from '../lib/transaction-scopes';
+import type { QueryCall } from '../lib/project/queries';
+import type { SequelizeAnalysis } from '../lib/project/sequelize-instances';
+import type { TransactionScope } from '../lib/project/transaction-scopes';
 
-import { findVariable, skipTypeWrappers } from '../lib/ast';
+import { findVariable, skipTypeWrappers } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
-import { insertObjectEntries } from '../lib/object-fixes';
-import { describeQuery, INSTANCE_QUERY_METHODS, MODEL_QUERY_METHODS, queryCall } from '../lib/queries';
-import { resolveValue } from '../lib/resolve-value';
-import { requiredModule } from '../lib/sequelize-detection';
-import { DEFAULT_INSTANCE_PATTERN, fileUsesCls, moduleUsesCls, sequelizeAnalysis } from '../lib/sequelize-instances';
-import { managedScopeContains, trackTransactions, unmanagedScopeContains } from '../lib/transaction-scopes';
+import { insertObjectEntries } from '../lib/edits/object-fixes';
+import { describeQuery, INSTANCE_QUERY_METHODS, MODEL_QUERY_METHODS, queryCall } from '../lib/project/queries';
+import { resolveValue } from '../lib/file-analysis/resolve-value';
+import { requiredModule } from '../lib/file-analysis/sequelize-detection';
+import { DEFAULT_INSTANCE_PATTERN, fileUsesCls, moduleUsesCls, sequelizeAnalysis } from '../lib/project/sequelize-instances';
+import { managedScopeContains, trackTransactions, unmanagedScopeContains } from '../lib/project/transaction-scopes';
 
 export interface RequireTransactionOptionOptions {
   cls: 'auto' | boolean;

@@ -4,14 +4,14 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import path from 'node:path';
 import picomatch from 'picomatch';
 
-import type { SequelizeConstruction } from '../lib/sequelize-options';
+import type { SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
-import { findVariable, hostFromSourceCode } from '../lib/ast';
+import { findVariable, hostFromSourceCode } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
-import { importedConstruction, loadedSpecifiers } from '../lib/import-graph';
-import { instanceLifetime, isLazyCall, mutuallyExclusive, repetitionAround } from '../lib/instance-lifetime';
+import { importedConstruction, loadedSpecifiers } from '../lib/project/import-graph';
+import { instanceLifetime, isLazyCall, mutuallyExclusive, repetitionAround } from '../lib/file-analysis/instance-lifetime';
 import { SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
-import { poolKeyState, poolState, sequelizeConstruction } from '../lib/sequelize-options';
+import { poolKeyState, poolState, sequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
 export interface SingleInstanceOptions {
   allow: string[];

@@ -2,10 +2,10 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 
-import type { UnmanagedScope } from '../../lib/transaction-scopes';
+import type { UnmanagedScope } from '../../lib/project/transaction-scopes';
 
-import { memberName, skipTypeWrappers } from '../../lib/ast';
-import { lineIndentation } from '../../lib/text-edits';
+import { memberName, skipTypeWrappers } from '../../lib/file-analysis/ast';
+import { lineIndentation } from '../../lib/edits/text-edits';
 
 /**
  * The suggestion of `no-unreleased-transaction`: rewrite an unmanaged transaction as a managed one,

@@ -10,7 +10,7 @@ import type { PoolConfigOptions } from '../../codemods/pool-config';
 
 import * as transformModule from '../../codemods/pool-config';
 import { migratePoolConfig, planBudget } from '../../codemods/pool-config';
-import { SourceParseError } from '../../lib/source-analysis';
+import { SourceParseError } from '../../lib/file-analysis/source-analysis';
 import plugin from '../../index';
 
 const FIXTURES = path.join(__dirname, '__testfixtures__');

@@ -5,13 +5,13 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-import type { ResolvedValue } from '../../lib/resolve-value';
-import type { SequelizeConstruction } from '../../lib/sequelize-options';
+import type { ResolvedValue } from '../../lib/file-analysis/resolve-value';
+import type { SequelizeConstruction } from '../../lib/file-analysis/sequelize-options';
 
-import { hostFromSourceCode } from '../../lib/ast';
-import { availableConnections, describeAvailable, largestFittingMax } from '../../lib/pool-budget';
-import { resolveValue } from '../../lib/resolve-value';
-import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../../lib/sequelize-options';
+import { hostFromSourceCode } from '../../lib/file-analysis/ast';
+import { availableConnections, describeAvailable, largestFittingMax } from '../../lib/project/pool-budget';
+import { resolveValue } from '../../lib/file-analysis/resolve-value';
+import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../../lib/file-analysis/sequelize-options';
 
 /** Runs `inspect` inside a real ESLint rule over `code`, so lib/ sees exactly what rules see. */
 function analyse<T>(code: string, inspect: (node: TSESTree.Node, host: ReturnType<typeof hostFromSourceCode>) => T | undefined): T[] {

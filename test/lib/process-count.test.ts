@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 
 import { describe, expect, it } from 'vitest';
 
-import { countPm2Apps, countProcfileTypes, countSupervisorPrograms, ProcessFileError } from '../../lib/process-count';
+import { countPm2Apps, countProcfileTypes, countSupervisorPrograms, ProcessFileError } from '../../lib/project/process-count';
 
 describe('countSupervisorPrograms', () => {
   it('counts [program:…] sections × numprocs and ignores other sections and comments', () => {

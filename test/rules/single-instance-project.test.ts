@@ -10,7 +10,7 @@ import { ESLint } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import plugin from '../../index';
-import { clearProjectModuleCache } from '../../lib/project-modules';
+import { clearProjectModuleCache } from '../../lib/project/project-modules';
 import singleInstance from '../../rules/single-instance';
 
 const PROJECT: Record<string, string> = {

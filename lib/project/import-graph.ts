@@ -14,9 +14,9 @@ import path from 'node:path';
 
 import type { ProjectModule } from './project-modules';
 
-import { childNodes, isFunctionNode, staticString } from './ast';
+import { childNodes, isFunctionNode, staticString } from '../file-analysis/ast';
 import { isRelativeSpecifier, loadModuleSyntax, loadProjectModule, resolveRelativeModule } from './project-modules';
-import { requiredModule, sequelizeConstructorModule } from './sequelize-detection';
+import { requiredModule, sequelizeConstructorModule } from '../file-analysis/sequelize-detection';
 
 /** A construction that runs when its module is loaded. */
 export interface LoadTimeConstruction {

@@ -5,9 +5,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import type { AnalysisHost } from './ast';
+import type { AnalysisHost } from '../file-analysis/ast';
 
-import { memberName, skipTypeWrappers, staticKeyName } from './ast';
+import { memberName, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
 
 /**
  * Reading the project's own modules (never `node_modules`) so analysis can follow a relative import to the

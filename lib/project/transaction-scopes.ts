@@ -2,12 +2,12 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 
-import type { CodePath, CodePathSegment, TimelineItem, TimelinePosition } from './code-path-timeline';
+import type { CodePath, CodePathSegment, TimelineItem, TimelinePosition } from '../file-analysis/code-path-timeline';
 import type { SequelizeAnalysis } from './sequelize-instances';
 
-import { findVariable, memberName, skipTypeWrappers } from './ast';
-import { isFunctionNode } from './ast';
-import { CodePathTimeline } from './code-path-timeline';
+import { findVariable, memberName, skipTypeWrappers } from '../file-analysis/ast';
+import { isFunctionNode } from '../file-analysis/ast';
+import { CodePathTimeline } from '../file-analysis/code-path-timeline';
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
 
 /**

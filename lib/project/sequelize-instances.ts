@@ -3,10 +3,10 @@ import type * as ts from 'typescript';
 
 import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 
-import type { AnalysisHost } from './ast';
+import type { AnalysisHost } from '../file-analysis/ast';
 import type { ProjectModule } from './project-modules';
 
-import { findVariable, hostFromSourceCode, memberName, patternPath, skipTypeWrappers, staticString } from './ast';
+import { findVariable, hostFromSourceCode, memberName, patternPath, skipTypeWrappers, staticString } from '../file-analysis/ast';
 import {
   exportedValue,
   isRelativeSpecifier,
@@ -15,7 +15,7 @@ import {
   readModuleText,
   resolveRelativeModule,
 } from './project-modules';
-import { requiredModule, SEQUELIZE_MODULES, sequelizeConstructorModule, sequelizeModuleMember } from './sequelize-detection';
+import { requiredModule, SEQUELIZE_MODULES, sequelizeConstructorModule, sequelizeModuleMember } from '../file-analysis/sequelize-detection';
 
 /**
  * Which values are Sequelize instances and models. Proof comes, in this order, from the type checker (when the

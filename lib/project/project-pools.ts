@@ -10,14 +10,14 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 
 import type { NodeConfig } from './node-config';
 import type { ProjectModule } from './project-modules';
-import type { SequelizeConstruction } from './sequelize-options';
+import type { SequelizeConstruction } from '../file-analysis/sequelize-options';
 
-import { childNodes } from './ast';
+import { childNodes } from '../file-analysis/ast';
 import { configValue } from './node-config';
 import { projectSourceFiles } from './project-files';
 import { loadProjectModule, readModuleText } from './project-modules';
-import { SEQUELIZE_POOL_DEFAULTS } from './sequelize-facts';
-import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from './sequelize-options';
+import { SEQUELIZE_POOL_DEFAULTS } from '../sequelize-facts';
+import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../file-analysis/sequelize-options';
 
 export interface PoolFinding {
   file: string;

@@ -8,10 +8,10 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
-import type { ResolvedValue } from './resolve-value';
+import type { ResolvedValue } from '../file-analysis/resolve-value';
 
-import { readProperty, resolveValue } from './resolve-value';
-import { analyseSource } from './source-analysis';
+import { readProperty, resolveValue } from '../file-analysis/resolve-value';
+import { analyseSource } from '../file-analysis/source-analysis';
 
 export interface ProcessGroup {
   name: string;

@@ -4,7 +4,7 @@ import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 
 import type { SequelizeAnalysis } from './sequelize-instances';
 
-import { findVariable, memberName, skipTypeWrappers, soleInitializer } from './ast';
+import { findVariable, memberName, skipTypeWrappers, soleInitializer } from '../file-analysis/ast';
 import { classifyValue, isModelClass, isSequelizeInstance } from './sequelize-instances';
 
 /**
