@@ -1,10 +1,14 @@
 /**
- * node-config's merged settings for one NODE_ENV, for the JSON files: `default`, `<env>`, `local`,
- * `local-<env>`, then the `NODE_CONFIG` environment variable, later ones winning key by key (node-config's
- * order for these sources). YAML and JS config files are not read; the caller says so.
+ * The plain-data view of node-config that doctor has used since 0.1: merged values for one NODE_ENV as JSON-like
+ * data. It is a thin adapter over `loadNodeConfig` (./config-files.ts), which knows node-config's real load order,
+ * formats, custom environment variables and where each value is written; new code should use that directly.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+
+import type { ConfigValue } from './config-values';
+
+import { ConfigFileError, loadNodeConfig } from './config-files';
+import { configValueFor } from './config-values';
 
 export class NodeConfigError extends Error {}
 
@@ -12,62 +16,56 @@ export interface NodeConfig {
   directory: string;
   environment: string;
   files: string[];
-  /** Config files in formats this reader skips (`default.yml`, `production.js`). */
+  /** Config files node-config loads that this reader does not (`production.js`, YAML without a YAML package). */
   unreadFiles: string[];
   values: Record<string, unknown>;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function merge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
-  const result = { ...target };
-  for (const [key, value] of Object.entries(source)) {
-    const existing = result[key];
-    result[key] = isPlainObject(existing) && isPlainObject(value) ? merge(existing, value) : value;
+/** The known part of a value as plain data: leaves only the deployment knows are left out. */
+function plain(value: ConfigValue, env: Readonly<Record<string, string | undefined>>): unknown {
+  if (value.kind === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, property] of value.properties) {
+      const converted = plain(property, env);
+      if (converted !== undefined) result[key] = converted;
+    }
+    return result;
   }
-  return result;
+  const resolved = configValueFor(value, env);
+  return resolved.known ? resolved.value : undefined;
 }
 
-/** Reads `directory` (a project's `config/`) for `environment`; null when it has no node-config JSON files. */
+/**
+ * Reads `directory` (a project's `config/`) for `environment`; null when it has no node-config files.
+ * Custom environment variables and `NODE_CONFIG` apply as they would in this process.
+ */
 export function readNodeConfig(directory: string, environment: string, nodeConfigEnv?: string): NodeConfig | null {
-  if (!existsSync(path.join(directory, 'default.json'))) return null;
-  const names = ['default', environment, 'local', `local-${environment}`];
-  const files = names.map((name) => path.join(directory, `${name}.json`)).filter((file) => existsSync(file));
-  const unreadFiles = readdirSync(directory)
-    .filter((file) => /\.(?:ya?ml|js|cjs|mjs|ts|json5|toml|properties)$/u.test(file))
-    .filter((file) => names.includes(file.replace(/\.[^.]+$/u, '')))
-    .map((file) => path.join(directory, file));
-  let values: Record<string, unknown> = {};
-  for (const file of files) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new NodeConfigError(`${file}: invalid JSON (${error instanceof Error ? error.message : String(error)})`);
-    }
-    if (!isPlainObject(parsed)) throw new NodeConfigError(`${file}: the top level is not a JSON object`);
-    values = merge(values, parsed);
+  const env = { ...process.env, NODE_CONFIG_DIR: directory, NODE_CONFIG_ENV: environment, NODE_CONFIG: nodeConfigEnv };
+  let model;
+  try {
+    model = loadNodeConfig({ projectRoot: path.dirname(directory), env });
+  } catch (error) {
+    if (error instanceof ConfigFileError) throw new NodeConfigError(error.message);
+    throw error;
   }
-  if (nodeConfigEnv !== undefined && nodeConfigEnv.trim() !== '') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(nodeConfigEnv);
-    } catch {
-      throw new NodeConfigError('NODE_CONFIG is not valid JSON');
-    }
-    if (isPlainObject(parsed)) values = merge(values, parsed);
-  }
-  return { directory, environment, files, unreadFiles, values };
+  if (model === null) return null;
+  const [warning] = model.warnings;
+  if (warning !== undefined) throw new NodeConfigError(warning);
+  return {
+    directory,
+    environment,
+    files: model.files.filter((file) => file.status === 'read').map((file) => file.file),
+    unreadFiles: model.unread.map((file) => file.file),
+    values: plain(model.values, env) as Record<string, unknown>,
+  };
 }
 
 /** The value at a dotted path (`db.options.pool.max`), or undefined. */
 export function configValue(config: NodeConfig, dottedPath: string): unknown {
   let current: unknown = config.values;
   for (const key of dottedPath.split('.')) {
-    if (!isPlainObject(current)) return undefined;
-    current = current[key];
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
   }
   return current;
 }

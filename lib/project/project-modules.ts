@@ -441,3 +441,42 @@ export function exportedValue(
   }
   return null;
 }
+
+/**
+ * Parses `text` as one JavaScript expression (a JSON5 document is one), with ranges into `text` itself, or
+ * null when it is not one. For data files read statically (node-config's `.json5`); nothing is evaluated.
+ */
+export function parseExpressionText(text: string): TSESTree.Expression | null {
+  const { espree, typescript } = loadParsers();
+  // Wrapped in parentheses so `{ … }` is an object, not a block; ranges are shifted back below.
+  const wrapped = `(${text}\n)`;
+  for (const parse of [espree, typescript]) {
+    if (parse === null) continue;
+    let ast: TSESTree.Program;
+    try {
+      ast = parse(wrapped, 'data.cjs');
+    } catch {
+      continue;
+    }
+    const [statement] = ast.body;
+    if (ast.body.length !== 1 || statement?.type !== AST_NODE_TYPES.ExpressionStatement) return null;
+    shiftRanges(statement.expression, -1);
+    setParents(statement.expression);
+    return statement.expression;
+  }
+  return null;
+}
+
+function shiftRanges(root: TSESTree.Node, by: number): void {
+  const stack: TSESTree.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as TSESTree.Node;
+    node.range = [node.range[0] + by, node.range[1] + by];
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'parent') continue;
+      for (const child of (Array.isArray(value) ? value : [value]) as unknown[]) {
+        if (child !== null && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') stack.push(child as TSESTree.Node);
+      }
+    }
+  }
+}
