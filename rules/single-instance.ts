@@ -6,10 +6,15 @@ import picomatch from 'picomatch';
 
 import type { SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
-import { findVariable, hostFromSourceCode } from '../lib/file-analysis/ast';
+import type { ProjectModule } from '../lib/project/project-modules';
+import type { RegisteredAt } from '../lib/project/instance-factories';
+
+import { isFunctionNode, skipTypeWrappers } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
 import { importedConstruction, loadedSpecifiers } from '../lib/project/import-graph';
-import { instanceLifetime, isLazyCall, mutuallyExclusive, repetitionAround } from '../lib/file-analysis/instance-lifetime';
+import { calledFactory, registrationOf } from '../lib/project/instance-factories';
+import { lintedModule } from '../lib/project/module-summary';
+import { enclosingFunction, instanceLifetime, isLazyCall, mutuallyExclusive, repetitionAround } from '../lib/file-analysis/instance-lifetime';
 import { SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
 import { poolKeyState, poolState, sequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
@@ -21,6 +26,8 @@ export interface SingleInstanceOptions {
 export type Options = [Partial<SingleInstanceOptions>];
 
 export type MessageIds =
+  | 'closedPerEvent'
+  | 'closedPerIteration'
   | 'factoryPerEvent'
   | 'factoryPerIteration'
   | 'notAllowed'
@@ -53,6 +60,17 @@ function maxLabel(construction: SequelizeConstruction): string {
   return '`max`';
 }
 
+/** A path from the linted file's folder, as an import would write it: `./db.js`, `../configuration/db.js`. */
+function relativeTo(filename: string, other: string): string {
+  return path.relative(path.dirname(filename), other).split(path.sep).join('/').replace(/^(?!\.)/u, './');
+}
+
+/** `the `app.get` callback runs` or `` `InitializeCompanyDB` runs (`router.use` at ../routes/Company.js:16) ``. */
+function describeRegistered(filename: string, fn: TSESTree.Node, registered: RegisteredAt, name: string | null): string {
+  const where = registered.file === filename ? `line ${registered.line}` : `${relativeTo(filename, registered.file)}:${registered.line}`;
+  return `\`${name ?? 'this function'}\` runs (registered with \`${registered.registration}\` at ${where})`;
+}
+
 export default createRule<Options, MessageIds>({
   name: 'single-instance',
   meta: {
@@ -67,11 +85,15 @@ export default createRule<Options, MessageIds>({
       perIteration:
         'A new Sequelize instance, with its own pool of up to {{max}} connections, is created on every iteration of this loop: create one instance before the loop and reuse it.',
       perEvent:
-        'A new Sequelize instance, with its own pool of up to {{max}} connections, is created every time the `{{registration}}` callback runs: create it once at start-up and share it.',
+        'A new Sequelize instance, with its own pool of up to {{max}} connections, is created every time {{when}}: create it once at start-up and share it.',
+      closedPerIteration:
+        'A new Sequelize instance is created and closed on every iteration of this loop: each iteration opens a pool (up to {{max}} connections) and pays for new connections. Create one instance before the loop and close it after.',
+      closedPerEvent:
+        'A new Sequelize instance is created and closed every time {{when}}: each run opens a pool of up to {{max}} connections and pays for new connections, and concurrent runs each hold their own. Create it once at start-up and share it.',
       factoryPerIteration:
-        '`{{factory}}()` creates a new Sequelize instance (its own pool of up to {{max}} connections) and is called on every iteration of this loop: call it once and reuse the instance.',
+        '`{{factory}}()` creates a new Sequelize instance ({{origin}}), with its own pool of up to {{max}} connections, and is called on every iteration of this loop: call it once and reuse the instance.',
       factoryPerEvent:
-        '`{{factory}}()` creates a new Sequelize instance (its own pool of up to {{max}} connections) and is called every time the `{{registration}}` callback runs: call it once at start-up and share the instance.',
+        '`{{factory}}()` creates a new Sequelize instance ({{origin}}), with its own pool of up to {{max}} connections, and is called every time {{when}}: call it once at start-up and share the instance (or cache one per tenant).',
       secondInModule:
         'A second Sequelize instance in this module (the first is at line {{firstLine}}): each instance has its own pool of up to {{max}} connections, so this process holds both. Share one instance; for read replicas use the `replication` option.',
       secondInProcess:
@@ -107,33 +129,111 @@ export default createRule<Options, MessageIds>({
     const filename = context.physicalFilename;
     const relative = path.relative(context.cwd, filename).split(path.sep).join('/');
     if (allow.length > 0 && allowMatcher(allow)(relative)) return {};
-    const host = hostFromSourceCode(sourceCode);
     const constructions: SequelizeConstruction[] = [];
+    /** Calls and `new` expressions that may call a factory (a callee the analysis can name). */
+    const calls: (TSESTree.CallExpression | TSESTree.NewExpression)[] = [];
+    let module: ProjectModule | null = null;
+    const linted = (): ProjectModule => (module ??= lintedModule(sourceCode, filename));
 
-    function reportFactoryCalls(handle: TSESTree.Node, construction: SequelizeConstruction): void {
-      if (handle.type !== AST_NODE_TYPES.Identifier) return;
-      const variable = findVariable(host, handle);
-      if (variable === null) return;
-      for (const reference of variable.references) {
-        const call = reference.identifier.parent;
-        if (call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== reference.identifier) continue;
-        if (isLazyCall(call, sourceCode)) continue;
-        const repetition = repetitionAround(call, sourceCode);
-        if (repetition === null) continue;
-        const factory = handle.name;
-        const max = maxLabel(construction);
-        if (repetition.kind === 'per-iteration') {
-          context.report({ node: call, messageId: 'factoryPerIteration', data: { factory, max } });
-        } else {
-          context.report({ node: call, messageId: 'factoryPerEvent', data: { factory, max, registration: repetition.registration } });
-        }
+    /** Where `fn` is registered to run per request or tick (this file or, for an exported function, any project file). */
+    function registered(fn: TSESTree.Node | null): { fn: TSESTree.Node; at: RegisteredAt } | null {
+      if (fn === null || !isFunctionNode(fn)) return null;
+      const at = registrationOf(linted(), fn);
+      return at === null ? null : { fn, at };
+    }
+
+    function nameOf(fn: TSESTree.Node): string | null {
+      if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id !== null) return fn.id.name;
+      const parent = fn.parent;
+      if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
+      if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left.type === AST_NODE_TYPES.MemberExpression) {
+        return sourceCode.getText(parent.left.property);
       }
+      if ((parent?.type === AST_NODE_TYPES.Property || parent?.type === AST_NODE_TYPES.MethodDefinition) && !parent.computed) {
+        return sourceCode.getText(parent.key);
+      }
+      return null;
+    }
+
+    function reportConstruction(construction: SequelizeConstruction): 'module' | null {
+      const lifetime = instanceLifetime(construction.node, sourceCode, hostOf());
+      const max = maxLabel(construction);
+      const node = construction.node;
+      switch (lifetime.kind) {
+        case 'per-iteration':
+          context.report({ node, messageId: lifetime.closed ? 'closedPerIteration' : 'perIteration', data: { max } });
+          return null;
+        case 'per-event':
+          context.report({
+            node,
+            messageId: lifetime.closed ? 'closedPerEvent' : 'perEvent',
+            data: { max, when: `the \`${lifetime.registration}\` callback runs` },
+          });
+          return null;
+        case 'per-call':
+        case 'short-lived':
+        case 'stored': {
+          // A function registered as middleware, a route handler or a timer elsewhere runs per request or tick.
+          const handler = registered(lifetime.kind === 'stored' ? enclosingFunction(node) : lifetime.fn);
+          if (handler !== null) {
+            const when = describeRegistered(filename, handler.fn, handler.at, nameOf(handler.fn));
+            context.report({ node, messageId: lifetime.kind === 'short-lived' ? 'closedPerEvent' : 'perEvent', data: { max, when } });
+          } else if (lifetime.kind === 'per-call') {
+            context.report({ node, messageId: 'perCall', data: { max } });
+          }
+          // Closed in the function that made it, not repeated: a test or a script. Stored: not judged.
+          return null;
+        }
+        case 'module':
+          return 'module';
+        default:
+          // A factory is judged at its call sites (below); a lazy singleton is created once.
+          return null;
+      }
+    }
+
+    let host: ReturnType<typeof lintedModule>['host'] | null = null;
+    const hostOf = (): ProjectModule['host'] => (host ??= linted().host);
+
+    function reportFactoryCall(call: TSESTree.CallExpression | TSESTree.NewExpression): void {
+      if (isLazyCall(call, sourceCode)) return;
+      const repetition = repetitionAround(call, sourceCode);
+      const fn = repetition === null ? enclosingFunction(call) : null;
+      if (repetition === null && fn === null) return;
+      const origin = calledFactory(linted(), call);
+      if (origin === null) return;
+      const originConstruction = sequelizeConstruction(origin.module.host, origin.construction);
+      const max = originConstruction === null ? '`max`' : maxLabel(originConstruction);
+      const originText =
+        origin.module.filename === filename
+          ? `line ${origin.construction.loc.start.line}`
+          : `${relativeTo(filename, origin.module.filename)}:${origin.construction.loc.start.line}`;
+      const callee = skipTypeWrappers(call.callee);
+      const factory = `${call.type === AST_NODE_TYPES.NewExpression ? 'new ' : ''}${sourceCode.getText(callee)}`;
+      if (repetition?.kind === 'per-iteration') {
+        context.report({ node: call, messageId: 'factoryPerIteration', data: { factory, max, origin: originText } });
+        return;
+      }
+      let when: string;
+      if (repetition?.kind === 'per-event') when = `the \`${repetition.registration}\` callback runs`;
+      else {
+        const handler = registered(fn);
+        if (handler === null) return;
+        when = describeRegistered(filename, handler.fn, handler.at, nameOf(handler.fn));
+      }
+      context.report({ node: call, messageId: 'factoryPerEvent', data: { factory, max, origin: originText, when } });
     }
 
     return {
       NewExpression(node) {
-        const construction = sequelizeConstruction(host, node);
+        const construction = sequelizeConstruction(hostOf(), node);
         if (construction !== null) constructions.push(construction);
+        else if (scope === 'process') calls.push(node);
+      },
+      CallExpression(node) {
+        if (scope !== 'process') return;
+        const callee = skipTypeWrappers(node.callee);
+        if (callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression) calls.push(node);
       },
       'Program:exit'() {
         if (scope === 'project') {
@@ -145,28 +245,9 @@ export default createRule<Options, MessageIds>({
         }
         const moduleLevel: SequelizeConstruction[] = [];
         for (const construction of constructions) {
-          const lifetime = instanceLifetime(construction.node, sourceCode, host);
-          const max = maxLabel(construction);
-          switch (lifetime.kind) {
-            case 'per-call':
-              context.report({ node: construction.node, messageId: 'perCall', data: { max } });
-              break;
-            case 'per-iteration':
-              context.report({ node: construction.node, messageId: 'perIteration', data: { max } });
-              break;
-            case 'per-event':
-              context.report({ node: construction.node, messageId: 'perEvent', data: { max, registration: lifetime.registration } });
-              break;
-            case 'factory':
-              if (lifetime.factory !== null) reportFactoryCalls(lifetime.factory, construction);
-              break;
-            case 'module':
-              moduleLevel.push(construction);
-              break;
-            default:
-              break;
-          }
+          if (reportConstruction(construction) === 'module') moduleLevel.push(construction);
         }
+        for (const call of calls) reportFactoryCall(call);
         for (const [index, construction] of moduleLevel.entries()) {
           const first = moduleLevel.slice(0, index).find((earlier) => !mutuallyExclusive(earlier.node, construction.node));
           if (first === undefined) continue;
@@ -179,16 +260,10 @@ export default createRule<Options, MessageIds>({
         const [own] = moduleLevel;
         if (own === undefined || !path.isAbsolute(filename)) return;
         // Imports are read from this file's own (possibly unsaved) text; the modules they load, from disk.
-        const other = importedConstruction(filename, loadedSpecifiers({ ast: sourceCode.ast, host }));
+        const other = importedConstruction(filename, loadedSpecifiers({ ast: sourceCode.ast, host: hostOf() }));
         if (other === null) return;
-        context.report({
-          node: own.node,
-          messageId: 'secondInProcess',
-          data: {
-            otherFile: path.relative(path.dirname(filename), other.file).split(path.sep).join('/').replace(/^(?!\.)/u, './'),
-            otherLine: other.line,
-          },
-        });
+        const otherFile = relativeTo(filename, other.file);
+        context.report({ node: own.node, messageId: 'secondInProcess', data: { otherFile, otherLine: other.line } });
       },
     };
   },

@@ -11,15 +11,25 @@ import type { AnalysisHost } from './ast';
 
 import { findVariable, isFunctionNode, memberName, skipTypeWrappers } from './ast';
 
+/** What the lifetime analysis needs from a source file: its text per node (ESLint's SourceCode, or a module read from disk). */
+export type SourceText = Pick<TSESLint.SourceCode, 'getText'>;
+
+/** `getText` for a module's own text (a module read from disk has no ESLint SourceCode). */
+export function sourceText(text: string): SourceText {
+  return { getText: (node?: TSESTree.Node) => (node === undefined ? text : text.slice(node.range[0], node.range[1])) };
+}
+
 export type Lifetime =
   /** `return new Sequelize()` (directly or through a local): a factory, judged at its call sites. */
   | { kind: 'factory'; factory: TSESTree.Node | null }
   /** A local that nothing keeps: a new pool on every call of the function. */
   | { kind: 'per-call'; fn: TSESTree.Node }
+  /** A local closed (`.close()`) in the function that created it: a short-lived pool, once per call. */
+  | { kind: 'short-lived'; fn: TSESTree.Node }
   /** Inside a request handler, middleware, event listener or timer callback. */
-  | { kind: 'per-event'; registration: string }
+  | { kind: 'per-event'; registration: string; closed: boolean }
   /** Inside a loop or an array iteration callback. */
-  | { kind: 'per-iteration'; loop: TSESTree.Node }
+  | { kind: 'per-iteration'; loop: TSESTree.Node; closed: boolean }
   /** `if (!db) db = new Sequelize()`, `db ??= new Sequelize()`: once. */
   | { kind: 'lazy' }
   /** At module level: once per process that loads the module. */
@@ -65,18 +75,74 @@ const LOOPS = new Set<string>([
 ]);
 
 
+/** Job and cron libraries whose constructor takes a callback run per tick or per job: `new CronJob(expr, fn)` (cron), `new Worker(queue, fn)` (bullmq). */
+const CALLBACK_CONSTRUCTORS = new Set(['CronJob', 'Worker']);
+
+/** Registration methods that also take a callback run per request or per tick: node-schedule, agenda, fastify hooks. */
+const MORE_REGISTRATION_METHODS = new Set(['scheduleJob', 'define', 'addHook']);
+
+/** HTTP-verb methods: with a reference (not an inline function) they register a handler only after a path (`router.get('/x', fn)`). */
+const VERB_METHODS = new Set(['all', 'delete', 'get', 'head', 'options', 'patch', 'post', 'put']);
+
+/**
+ * Methods that, given a reference to a function, run it per request, message or tick: a subset of the above
+ * (`register`, `once`, `route`, `handle` and `setTimeout` run a referenced plugin or callback once, or are too
+ * common on other objects to prove anything).
+ */
+const REFERENCE_REGISTRATION_METHODS = new Set([
+  ...VERB_METHODS,
+  'addEventListener',
+  'addHook',
+  'addListener',
+  'define',
+  'on',
+  'process',
+  'schedule',
+  'scheduleJob',
+  'subscribe',
+  'use',
+]);
+
 /** `app.get`, `setInterval`: the call a callback is registered with, when it is a per-event registration. */
-function registrationOf(fn: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string | null {
+function registrationOf(fn: TSESTree.Node, sourceCode: SourceText): string | null {
   const call = fn.parent;
+  if (call?.type === AST_NODE_TYPES.NewExpression && call.arguments.includes(fn as TSESTree.Expression)) {
+    const callee = skipTypeWrappers(call.callee);
+    const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? memberName(callee) : null;
+    return name !== null && CALLBACK_CONSTRUCTORS.has(name) ? `new ${sourceCode.getText(callee)}` : null;
+  }
   if (call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(fn as TSESTree.Expression)) return null;
   const callee = skipTypeWrappers(call.callee);
   if (callee.type === AST_NODE_TYPES.Identifier && TIMERS.has(callee.name)) return callee.name;
   if (callee.type === AST_NODE_TYPES.MemberExpression) {
     const name = memberName(callee);
-    if (name !== null && REGISTRATION_METHODS.has(name)) return sourceCode.getText(callee);
+    if (name !== null && (REGISTRATION_METHODS.has(name) || MORE_REGISTRATION_METHODS.has(name))) return sourceCode.getText(callee);
     if (name === 'nextTick' || (name !== null && TIMERS.has(name))) return sourceCode.getText(callee);
   }
   return null;
+}
+
+/**
+ * For a reference to a function passed as an argument (`app.use(InitializeCompanyDB)`, `router.get('/', auth,
+ * controller.list)`, `setInterval(tick, 1000)`, `cron.schedule('* * * * *', job)`), the registration that runs
+ * it per request, message or tick, else null.
+ */
+export function referenceRegistration(argument: TSESTree.Node, sourceCode: SourceText): string | null {
+  const call = argument.parent;
+  if (call?.type === AST_NODE_TYPES.NewExpression) return registrationOf(argument, sourceCode);
+  if (call?.type !== AST_NODE_TYPES.CallExpression) return null;
+  const index = call.arguments.indexOf(argument as TSESTree.Expression);
+  if (index === -1) return null;
+  const callee = skipTypeWrappers(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name === 'setInterval' && index === 0 ? callee.name : null;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const name = memberName(callee);
+  if (name === null || !REFERENCE_REGISTRATION_METHODS.has(name)) return null;
+  if (VERB_METHODS.has(name) && index === 0) return null;
+  if ((name === 'on' || name === 'addListener' || name === 'addEventListener' || name === 'define' || name === 'schedule' || name === 'scheduleJob') && index === 0) {
+    return null;
+  }
+  return sourceCode.getText(callee);
 }
 
 function isIterationCallback(fn: TSESTree.Node): boolean {
@@ -91,8 +157,8 @@ function isIterationCallback(fn: TSESTree.Node): boolean {
 /** The loop or per-event registration between `node` and the top of the file, innermost first. */
 export function repetitionAround(
   node: TSESTree.Node,
-  sourceCode: Readonly<TSESLint.SourceCode>,
-): { kind: 'per-event'; registration: string } | { kind: 'per-iteration'; loop: TSESTree.Node } | null {
+  sourceCode: SourceText,
+): { kind: 'per-event'; registration: string; closed: boolean } | { kind: 'per-iteration'; loop: TSESTree.Node; closed: boolean } | null {
   let child: TSESTree.Node = node;
   for (let current = node.parent; current != null; child = current, current = current.parent) {
     if (LOOPS.has(current.type)) {
@@ -101,19 +167,19 @@ export function repetitionAround(
         (current.type === AST_NODE_TYPES.ForStatement && child === current.init) ||
         ((current.type === AST_NODE_TYPES.ForOfStatement || current.type === AST_NODE_TYPES.ForInStatement) &&
           child === current.right);
-      if (!once) return { kind: 'per-iteration', loop: current };
+      if (!once) return { kind: 'per-iteration', loop: current, closed: false };
     }
     if (isFunctionNode(current)) {
-      if (isIterationCallback(current) && current.parent != null) return { kind: 'per-iteration', loop: current.parent };
+      if (isIterationCallback(current) && current.parent != null) return { kind: 'per-iteration', loop: current.parent, closed: false };
       const registration = registrationOf(current, sourceCode);
-      if (registration !== null) return { kind: 'per-event', registration };
+      if (registration !== null) return { kind: 'per-event', registration, closed: false };
     }
   }
   return null;
 }
 
 /** `db` in `if (!db) db = …`, `db ??= …`, `db ?? (db = …)`, `if (!cache.has(k)) cache.set(k, …)`: a guarded one-time init. */
-function isLazyInit(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+function isLazyInit(node: TSESTree.Node, sourceCode: SourceText): boolean {
   const parent = node.parent;
   let target: TSESTree.Node | null = null;
   if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node) {
@@ -243,22 +309,48 @@ function bindingFate(
 /** Where and how often a construction runs. */
 export function instanceLifetime(
   node: TSESTree.NewExpression,
-  sourceCode: Readonly<TSESLint.SourceCode>,
+  sourceCode: SourceText,
   host: AnalysisHost,
 ): Lifetime {
   if (isLazyInit(node, sourceCode)) return { kind: 'lazy' };
   const repetition = repetitionAround(node, sourceCode);
-  if (repetition !== null) return repetition;
   const fn = enclosingFunction(node);
+  if (repetition !== null) return { ...repetition, closed: fn !== null && isClosedIn(node, fn, host) };
   if (fn === null) return { kind: 'module' };
   const outcome = fate(node, fn, host);
   if (outcome === 'returned') return { kind: 'factory', factory: factoryHandle(fn) };
-  if (outcome === 'dropped') return { kind: 'per-call', fn };
+  if (outcome === 'dropped') return isClosedIn(node, fn, host) ? { kind: 'short-lived', fn } : { kind: 'per-call', fn };
   return { kind: 'stored' };
 }
 
+/**
+ * `const db = new Sequelize(…); try { … } finally { await db.close(); }`: the instance is closed in the function
+ * that created it (in a `finally` or on its normal path), so its pool does not outlive the call.
+ */
+export function isClosedIn(node: TSESTree.Node, fn: TSESTree.Node, host: AnalysisHost): boolean {
+  let value = node;
+  while (value.parent?.type === AST_NODE_TYPES.AwaitExpression || value.parent?.type === AST_NODE_TYPES.TSAsExpression) value = value.parent;
+  const parent = value.parent;
+  let binding: TSESTree.Identifier | null = null;
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === value && parent.id.type === AST_NODE_TYPES.Identifier) binding = parent.id;
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === value && parent.left.type === AST_NODE_TYPES.Identifier) binding = parent.left;
+  if (binding === null) return false;
+  const variable = findVariable(host, binding);
+  if (variable === null || !variable.defs.some((def) => isWithin(def.name, fn))) return false;
+  return variable.references.some((reference) => {
+    const member = reference.identifier.parent;
+    return (
+      member?.type === AST_NODE_TYPES.MemberExpression &&
+      member.object === reference.identifier &&
+      memberName(member) === 'close' &&
+      member.parent.type === AST_NODE_TYPES.CallExpression &&
+      member.parent.callee === member
+    );
+  });
+}
+
 /** Whether `call` (a call of a factory) is itself a guarded one-time init (`if (!db) db = makeDb()`). */
-export function isLazyCall(call: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+export function isLazyCall(call: TSESTree.Node, sourceCode: SourceText): boolean {
   return isLazyInit(call, sourceCode);
 }
 

@@ -1,17 +1,17 @@
 /**
  * single-instance across files: small projects on disk linted by a real ESLint, as a whole and file by file.
  */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import tsParser from '@typescript-eslint/parser';
-import { ESLint } from 'eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { Found } from '../project-lint';
 
 import plugin from '../../index';
 import { clearProjectModuleCache } from '../../lib/project/project-modules';
 import singleInstance from '../../rules/single-instance';
+import { ProjectOnDisk } from '../project-lint';
 
 const PROJECT: Record<string, string> = {
   'package.json': '{ "name": "app", "private": true }',
@@ -77,60 +77,22 @@ module.exports = new Sequelize(process.env.URL);
 `,
 };
 
+let project: ProjectOnDisk;
 let root = '';
 
-function write(files: Record<string, string>): void {
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-}
-
-function eslint(): ESLint {
-  return new ESLint({
-    cwd: root,
-    overrideConfigFile: true,
-    overrideConfig: [
-      { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs' } },
-      { files: ['**/*.ts'], languageOptions: { parser: tsParser } },
-      { plugins: { 'sequelize-pool': plugin as never }, rules: { 'sequelize-pool/single-instance': 'error' } },
-    ],
-  });
-}
-
-interface Found {
-  file: string;
-  line: number;
-  messageId: string | undefined;
-  message: string;
-}
-
-async function lint(patterns: string[]): Promise<Found[]> {
-  const results = await eslint().lintFiles(patterns);
-  return results
-    .flatMap((result) =>
-      result.messages.map((message) => ({
-        file: path.relative(root, result.filePath),
-        line: message.line,
-        messageId: message.messageId,
-        message: message.message,
-        fatal: message.fatal,
-      })),
-    )
-    .filter((found) => found.fatal !== true)
-    .map(({ file, line, messageId, message }) => ({ file, line, messageId, message }))
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-}
+const eslint = () => project.eslint(['single-instance']);
+const lint = (patterns: string[]): Promise<Found[]> => project.lint(['single-instance'], patterns);
+const write = (files: Record<string, string>): void => project.write(files);
 
 beforeAll(() => {
-  root = mkdtempSync(path.join(tmpdir(), 'single-instance-'));
-  write(PROJECT);
+  project = new ProjectOnDisk('single-instance-', PROJECT);
+  root = project.root;
   // The plugin under test must be the one whose rule is imported here.
   expect(plugin.rules['single-instance']).toBe(singleInstance);
 });
 
 afterAll(() => {
-  rmSync(root, { recursive: true, force: true });
+  project.remove();
 });
 
 const EXPECTED: Found[] = [

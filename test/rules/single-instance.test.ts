@@ -64,6 +64,23 @@ const db = makeDb(process.env.DATABASE_URL);
 app.get('/', (req, res) => db.query('SELECT 1'));`,
     // The loop's iterated expression runs once.
     `${REQUIRE}for (const row of [new Sequelize(process.env.URL)]) row.close();`,
+    // A script's instance closed in `finally` (the shape of a migration runner's `main()`: create, authenticate,
+    // migrate, close): short-lived, once per run.
+    `${REQUIRE}async function main() {
+  const sequelize = new Sequelize(process.env.DATABASE_URL, { dialect: 'postgres', logging: false });
+  try {
+    await sequelize.authenticate();
+    await migrate(sequelize);
+  } finally {
+    await sequelize.close();
+  }
+}
+main();`,
+    // A job library's `define` with no callback, and Sequelize's own `define`: not registrations.
+    `${REQUIRE}const db = new Sequelize(process.env.DATABASE_URL);
+const makeDb = (url) => new Sequelize(url);
+const User = db.define('User', attributes);
+agenda.define('report', { priority: 'high' });`,
     // Not Sequelize: other constructors in handlers and loops.
     `const { Pool } = require('pg');
 class Sequelize {}
@@ -78,7 +95,7 @@ for (const x of xs) new Sequelize();`,
   next();
 });`,
       // One argument it cannot resolve: a URL or an options object, so `max` is not known.
-      errors: [{ messageId: 'perEvent', line: 3, column: 12, data: { max: '`max`', registration: 'app.use' } }],
+      errors: [{ messageId: 'perEvent', line: 3, column: 12, data: { max: '`max`', when: 'the `app.use` callback runs' } }],
     },
     {
       code: `${REQUIRE}router.get('/report', async (req, res) => {
@@ -88,9 +105,9 @@ for (const x of xs) new Sequelize();`,
 setInterval(() => { new Sequelize(process.env.URL).authenticate(); }, 5000);
 process.on('message', () => new Sequelize(process.env.URL));`,
       errors: [
-        { messageId: 'perEvent', line: 3, column: 14, data: { max: 'max 20', registration: 'router.get' } },
-        { messageId: 'perEvent', line: 6, column: 21, data: { max: "max 5 (Sequelize's default)", registration: 'setInterval' } },
-        { messageId: 'perEvent', line: 7, column: 29, data: { max: "max 5 (Sequelize's default)", registration: 'process.on' } },
+        { messageId: 'perEvent', line: 3, column: 14, data: { max: 'max 20', when: 'the `router.get` callback runs' } },
+        { messageId: 'perEvent', line: 6, column: 21, data: { max: "max 5 (Sequelize's default)", when: 'the `setInterval` callback runs' } },
+        { messageId: 'perEvent', line: 7, column: 29, data: { max: "max 5 (Sequelize's default)", when: 'the `process.on` callback runs' } },
       ],
     },
     {
@@ -129,8 +146,50 @@ app.get('/users', async (req, res) => {
 });
 for (const url of urls) createDb(url).authenticate();`,
       errors: [
-        { messageId: 'factoryPerEvent', line: 7, column: 14, data: { factory: 'createDb', max: 'max 10', registration: 'app.get' } },
-        { messageId: 'factoryPerIteration', line: 10, column: 25, data: { factory: 'createDb', max: 'max 10' } },
+        { messageId: 'factoryPerEvent', line: 7, column: 14, data: { factory: 'createDb', origin: 'line 3', max: 'max 10', when: 'the `app.get` callback runs' } },
+        { messageId: 'factoryPerIteration', line: 10, column: 25, data: { factory: 'createDb', origin: 'line 3', max: 'max 10' } },
+      ],
+    },
+    {
+      // Closed in `finally`, but per request and per iteration: still a pool set up and torn down each time.
+      code: `${REQUIRE}router.get('/report', async (req, res) => {
+  const db = new Sequelize(process.env.REPORTING_URL, { pool: { max: 2 } });
+  try {
+    res.json(await db.query('SELECT 1'));
+  } finally {
+    await db.close();
+  }
+});
+async function perTenant(urls) {
+  for (const url of urls) {
+    const db = new Sequelize(url);
+    await db.sync();
+    await db.close();
+  }
+}`,
+      errors: [
+        { messageId: 'closedPerEvent', line: 3, column: 14, data: { max: 'max 2', when: 'the `router.get` callback runs' } },
+        { messageId: 'closedPerIteration', line: 12, column: 16, data: { max: '`max`' } },
+      ],
+    },
+    {
+      // Timers, node-cron, cron's CronJob, agenda and bull: callbacks run per tick or per job; a named function
+      // registered by reference too.
+      code: `${REQUIRE}const cron = require('node-cron');
+const { CronJob } = require('cron');
+const openDb = (url) => new Sequelize(url, { pool: { max: 3 } });
+cron.schedule('*/5 * * * *', async () => { await openDb(process.env.URL).query('SELECT 1'); });
+new CronJob('0 * * * *', () => openDb(process.env.URL).authenticate());
+agenda.define('cleanup', async (job) => { await openDb(job.attrs.data.url).sync(); });
+async function tick() { await openDb(process.env.URL).authenticate(); }
+setInterval(tick, 60000);
+queue.process('email', 5, async (job) => { const db = openDb(job.data.url); await db.sync(); });`,
+      errors: [
+        { messageId: 'factoryPerEvent', line: 5, column: 50, data: { factory: 'openDb', origin: 'line 4', max: 'max 3', when: 'the `cron.schedule` callback runs' } },
+        { messageId: 'factoryPerEvent', line: 6, column: 32, data: { factory: 'openDb', origin: 'line 4', max: 'max 3', when: 'the `new CronJob` callback runs' } },
+        { messageId: 'factoryPerEvent', line: 7, column: 49, data: { factory: 'openDb', origin: 'line 4', max: 'max 3', when: 'the `agenda.define` callback runs' } },
+        { messageId: 'factoryPerEvent', line: 8, column: 31, data: { factory: 'openDb', origin: 'line 4', max: 'max 3', when: '`tick` runs (registered with `setInterval` at line 9)' } },
+        { messageId: 'factoryPerEvent', line: 10, column: 55, data: { factory: 'openDb', origin: 'line 4', max: 'max 3', when: 'the `queue.process` callback runs' } },
       ],
     },
     {
@@ -221,7 +280,11 @@ app.post('/jobs', async () => {
   const db = new Sequelize({ dialect: 'postgres' }) satisfies Sequelize;
   await db.authenticate();
 });`,
-      errors: [{ messageId: 'perEvent', line: 8, column: 14, data: { max: "max 5 (Sequelize's default)", registration: 'app.post' } }],
+      // The named middleware registered with `app.use` runs per request too, although it stores the instance on `req`.
+      errors: [
+        { messageId: 'perEvent', line: 4, column: 21, data: { max: 'max 3', when: '`middleware` runs (registered with `app.use` at line 6)' } },
+        { messageId: 'perEvent', line: 8, column: 14, data: { max: "max 5 (Sequelize's default)", when: 'the `app.post` callback runs' } },
+      ],
     },
     {
       // A typed factory called per iteration, and two instances in one module.
@@ -231,7 +294,7 @@ for (const url of ['postgres://a', 'postgres://b']) await make(url).authenticate
 export const main = new Sequelize(process.env.DATABASE_URL!);
 export const replica = new Sequelize(process.env.REPLICA_URL!);`,
       errors: [
-        { messageId: 'factoryPerIteration', line: 3, column: 59, data: { factory: 'make', max: 'max 4' } },
+        { messageId: 'factoryPerIteration', line: 3, column: 59, data: { factory: 'make', origin: 'line 2', max: 'max 4' } },
         { messageId: 'secondInModule', line: 5, column: 24, data: { firstLine: 4, max: "max 5 (Sequelize's default)" } },
       ],
     },
