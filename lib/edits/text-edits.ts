@@ -9,17 +9,27 @@ export interface TextEdit {
   text: string;
 }
 
-/** Applies non-overlapping edits; untouched text is kept byte for byte. */
+/**
+ * Applies non-overlapping edits; untouched text is kept byte for byte. Linear in the size of the source plus the
+ * edits: the result is built from slices in one pass (splicing the whole string per edit was quadratic, and a
+ * file with thousands of constructions took minutes).
+ */
 export function applyTextEdits(source: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
-  let output = source;
-  let previousStart = Number.POSITIVE_INFINITY;
+  // As when edits were applied from the end: insertions at one offset come out in reverse order of arrival, and
+  // before a replacement that starts there.
+  const sorted = edits
+    .map((edit, index) => ({ edit, index }))
+    .sort((a, b) => a.edit.start - b.edit.start || a.edit.end - b.edit.end || b.index - a.index)
+    .map(({ edit }) => edit);
+  const parts: string[] = [];
+  let position = 0;
   for (const edit of sorted) {
-    if (edit.end > previousStart) throw new Error(`overlapping edits at offset ${edit.start}`);
-    output = output.slice(0, edit.start) + edit.text + output.slice(edit.end);
-    previousStart = edit.start;
+    if (edit.start < position) throw new Error(`overlapping edits at offset ${edit.start}`);
+    parts.push(source.slice(position, edit.start), edit.text);
+    position = edit.end;
   }
-  return output;
+  parts.push(source.slice(position));
+  return parts.join('');
 }
 
 /** The whitespace before the first token on the line where `offset` is. */
