@@ -53,10 +53,28 @@ export async function run(argv: readonly string[], io: CliIO & { isTTY?: boolean
   }
 }
 
+/**
+ * A writer to `stream` that stops writing once the reader has gone (`codemod --dry | head -1` closes the pipe):
+ * EPIPE ends the output, not the command, so a run is never cut short between two file writes and keeps its exit
+ * code. Any other stream error is reported as one line.
+ */
+function lineWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    open = false;
+    if (error.code !== 'EPIPE' && stream !== process.stderr) {
+      process.stderr.write(`eslint-plugin-sequelize-pool: cannot write the output (${error.code ?? error.message})\n`);
+    }
+  });
+  return (text) => {
+    if (open) stream.write(`${text}\n`);
+  };
+}
+
 if (require.main === module) {
   void run(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(`${text}\n`),
-    stderr: (text) => process.stderr.write(`${text}\n`),
+    stdout: lineWriter(process.stdout),
+    stderr: lineWriter(process.stderr),
     isTTY: process.stdout.isTTY,
   }).then((code) => {
     process.exitCode = code;
