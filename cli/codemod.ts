@@ -1,15 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import { createTwoFilesPatch } from 'diff';
 
 import type { MigrationResult, PoolConfigOptions } from '../codemods/pool-config';
+import type { PlannedWrite } from '../lib/edits/file-plan';
+import type { SourceFile } from '../lib/edits/source-file';
 import type { CliIO } from './io';
 
 import { migratePoolConfig, planBudget } from '../codemods/pool-config';
 import { projectSourceFiles } from '../lib/project/project-files';
 import { SourceParseError } from '../lib/file-analysis/source-analysis';
+import { applyPlannedWrites } from '../lib/edits/file-plan';
+import { isInside, uncommittedChanges, workTreeOf } from '../lib/edits/repository';
+import { encodeText, readSourceFile } from '../lib/edits/source-file';
 import { addDbOptions, ConfigFileError, findNodeConfigDefault } from './config-files';
 import { integerOption, parseCommandLine, UsageError } from './io';
 
@@ -35,7 +39,10 @@ Options:
   --force                           Run even when the git working tree has uncommitted changes
   -h, --help                        Show this help
 
-Exit codes: 0 success, 1 a file could not be migrated, 2 bad arguments or a dirty git tree.`;
+A run writes all of its files or none (see "Safety" in docs/codemod.md).
+
+Exit codes: 0 success, 1 a file could not be migrated or written (then nothing was written),
+2 bad arguments, a dirty git tree, or a path outside the repository.`;
 
 interface CodemodArgs {
   paths: string[];
@@ -102,26 +109,91 @@ function resolveTargets(cwd: string, paths: string[]): string[] {
   });
 }
 
-/** Uncommitted changes in the git work tree containing `cwd`, or null outside a git repository. */
-function dirtyFiles(cwd: string): string[] | null {
-  try {
-    const output = execFileSync('git', ['status', '--porcelain'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return output.split('\n').filter((line) => line.trim() !== '');
-  } catch {
-    return null;
+/**
+ * The directory every target must be inside: the top of the current directory's git work tree, or the current
+ * directory itself outside git. Symlinks resolved, so a link cannot lead a write out of it.
+ */
+function projectRoot(cwd: string): string {
+  return workTreeOf(cwd) ?? realpathSync(cwd);
+}
+
+/**
+ * Refuses (one line, exit 2) a target outside the project, directly or through a symbolic link, and, unless
+ * `--force`, a target whose own git work tree (not necessarily the current directory's) has uncommitted changes.
+ */
+class TargetGuard {
+  private readonly root: string;
+  private readonly dirtyTrees = new Map<string, string[]>();
+  private readonly checked = new Set<string>();
+
+  constructor(
+    private readonly cwd: string,
+    private readonly checkClean: boolean,
+  ) {
+    this.root = projectRoot(cwd);
+  }
+
+  check(file: string): void {
+    const shown = path.relative(this.cwd, file) || file;
+    const absolute = path.resolve(this.cwd, file);
+    if (this.checked.has(absolute)) return;
+    this.checked.add(absolute);
+    let real: string;
+    try {
+      real = realpathSync(absolute);
+    } catch {
+      real = absolute;
+    }
+    const where = this.root === realpathSync(this.cwd) ? 'the current directory' : `the repository ${this.root}`;
+    if (!isInside(path.resolve(realpathSync(path.dirname(absolute)), path.basename(absolute)), this.root)) {
+      throw new UsageError(`${shown} is outside ${where}; run the codemod from the repository that holds it`);
+    }
+    if (!isInside(real, this.root)) {
+      throw new UsageError(`${shown} is a symbolic link to ${real}, outside ${where}; the codemod does not write outside it`);
+    }
+    if (!this.checkClean) return;
+    const top = workTreeOf(path.dirname(real));
+    if (top === null) return;
+    let dirty = this.dirtyTrees.get(top);
+    if (dirty === undefined) {
+      dirty = uncommittedChanges(top);
+      this.dirtyTrees.set(top, dirty);
+    }
+    if (dirty.length > 0) {
+      const tree = top === this.root ? 'the git working tree' : `the git working tree at ${path.relative(this.cwd, top) || top}`;
+      throw new UsageError(
+        `${tree} has ${dirty.length} uncommitted change${dirty.length === 1 ? '' : 's'}; commit or stash first, or pass --force (or --dry to preview)`,
+      );
+    }
   }
 }
 
-/** Writes through a temporary file and a rename, so a crash never leaves half a file. */
-function writeAtomically(file: string, text: string): void {
-  const temporary = `${file}.sequelize-pool-${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, file);
-  } catch (error) {
-    if (existsSync(temporary)) unlinkSync(temporary);
-    throw error;
-  }
+/** A file whose new text is planned, printed once the run's outcome is known. */
+interface PlannedChange {
+  shown: string;
+  note: string;
+  before: string;
+  after: string;
+  /** Config files may hold secrets (`db.password`): their diff shows only the lines the codemod wrote. */
+  config: boolean;
+  print: boolean;
+}
+
+/**
+ * The unified diff of a config file without its content: no context lines, and a line the file already had
+ * (`"password": "…"` gaining a comma before a new key) shows its key but not its value.
+ */
+function configPatch(shown: string, before: string, after: string): string {
+  const existing = new Set(before.split('\n').map((line) => line.trimEnd().replace(/,$/u, '')));
+  const patch = createTwoFilesPatch(`a/${shown}`, `b/${shown}`, before, after, undefined, undefined, { context: 0 });
+  return patch
+    .split('\n')
+    .map((line) => {
+      if (!/^[-+](?![-+]{2} )/u.test(line) || !existing.has(line.slice(1).trimEnd().replace(/,$/u, ''))) return line;
+      const keyed = /^([-+]\s*"(?:[^"\\]|\\.)*"\s*:\s*)(.*?)(,?)\s*$/u.exec(line);
+      return keyed === null ? `${line[0] ?? ''}…` : `${keyed[1] ?? ''}${keyed[2] === '{' || keyed[2] === '[' ? keyed[2] : '…'}${keyed[3] ?? ''}`;
+    })
+    .join('\n');
 }
 
 export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd()): number {
@@ -131,14 +203,8 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     return 0;
   }
   const targets = resolveTargets(cwd, args.paths);
-  if (!args.dry && !args.force) {
-    const dirty = dirtyFiles(cwd);
-    if (dirty !== null && dirty.length > 0) {
-      throw new UsageError(
-        `the git working tree has ${dirty.length} uncommitted change${dirty.length === 1 ? '' : 's'}; commit or stash first, or pass --force (or --dry to preview)`,
-      );
-    }
-  }
+  const guard = new TargetGuard(cwd, !args.dry && !args.force);
+  for (const target of targets) guard.check(target);
   if (targets.length === 0) {
     io.stdout('No files with `new Sequelize` found.');
     return 0;
@@ -148,10 +214,29 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
   const counts = { changed: 0, unchanged: 0, skipped: 0, errors: 0 };
   const skippedReasons: string[] = [];
   const configTargets = new Map<string, MigrationResult>();
+  const writes: PlannedWrite[] = [];
+  const changes: PlannedChange[] = [];
   let lastBudget: string[] | null = null;
 
+  /** Reads a file to edit; a file it cannot edit is a skip (encoding, size) or an error (missing, unreadable). */
+  const readTarget = (file: string): SourceFile | null => {
+    const read = readSourceFile(file);
+    if (read.ok) return read.file;
+    if (read.skip) {
+      counts.skipped += 1;
+      skippedReasons.push(`${relative(file)}: ${read.reason}; left untouched`);
+      io.stdout(`skipped ${relative(file)}`);
+    } else {
+      counts.errors += 1;
+      io.stderr(`error   ${relative(file)}: cannot read (${read.reason})`);
+    }
+    return null;
+  };
+
   for (const file of targets) {
-    const source = readFileSync(file, 'utf8');
+    const sourceFile = readTarget(file);
+    if (sourceFile === null) continue;
+    const source = sourceFile.text;
     let result: MigrationResult;
     try {
       result = migratePoolConfig(source, file, args.options);
@@ -174,10 +259,8 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
       continue;
     }
     counts.changed += 1;
-    io.stdout(`${args.dry ? 'would change' : 'changed'} ${relative(file)}`);
-    if (args.dry) io.stdout(createTwoFilesPatch(`a/${relative(file)}`, `b/${relative(file)}`, source, result.output));
-    if (args.print) io.stdout(result.output);
-    if (!args.dry) writeAtomically(file, result.output);
+    writes.push({ file: sourceFile, bytes: encodeText(sourceFile, result.output) });
+    changes.push({ shown: relative(file), note: '', before: source, after: result.output, config: false, print: args.print });
     if (result.settings === 'node-config' && result.pool !== null) {
       const explicit = args.configFiles.map((entry) => path.resolve(cwd, entry));
       const found = explicit.length > 0 ? explicit : [findNodeConfigDefault(file, cwd)].filter((entry) => entry !== null);
@@ -196,7 +279,10 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
       skippedReasons.push(`${relative(configFile)}: only JSON config files are edited; add db.options by hand`);
       continue;
     }
-    const text = readFileSync(configFile, 'utf8');
+    guard.check(configFile);
+    const sourceFile = readTarget(configFile);
+    if (sourceFile === null) continue;
+    const text = sourceFile.text;
     let updated: string;
     try {
       updated = addDbOptions(text, result.pool);
@@ -210,15 +296,46 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
       io.stdout(`unchanged ${relative(configFile)} (db.options already set)`);
       continue;
     }
-    io.stdout(`${args.dry ? 'would change' : 'changed'} ${relative(configFile)} (db.options)`);
-    if (args.dry) io.stdout(createTwoFilesPatch(`a/${relative(configFile)}`, `b/${relative(configFile)}`, text, updated));
-    else writeAtomically(configFile, updated);
+    writes.push({ file: sourceFile, bytes: encodeText(sourceFile, updated) });
+    changes.push({ shown: relative(configFile), note: ' (db.options)', before: text, after: updated, config: true, print: false });
+  }
+
+  // All or nothing: a run with an error writes no file, and a write that fails puts back the ones written.
+  let written = false;
+  if (!args.dry && writes.length > 0) {
+    if (counts.errors > 0) {
+      io.stderr(
+        `error   nothing written: ${counts.errors} error${counts.errors === 1 ? '' : 's'} above, and a run writes all of its ${writes.length} planned file${writes.length === 1 ? '' : 's'} or none`,
+      );
+    } else {
+      const outcome = applyPlannedWrites(writes);
+      if (!outcome.ok) {
+        counts.errors += 1;
+        io.stderr(
+          outcome.rolledBack
+            ? `error   ${relative(outcome.file)}: cannot write (${outcome.reason}); nothing was written`
+            : `error   ${relative(outcome.file)}: cannot write (${outcome.reason}), and putting back the files already written failed: check them with git status`,
+        );
+      } else written = true;
+    }
+  }
+  const verb = args.dry ? 'would change' : written ? 'changed' : 'not changed';
+  for (const change of changes) {
+    io.stdout(`${verb} ${change.shown}${change.note}`);
+    if (args.dry) {
+      io.stdout(
+        change.config
+          ? configPatch(change.shown, change.before, change.after)
+          : createTwoFilesPatch(`a/${change.shown}`, `b/${change.shown}`, change.before, change.after),
+      );
+    }
+    if (change.print) io.stdout(change.after);
   }
 
   const budgetLines = lastBudget ?? planBudget(args.options, false).lines;
   io.stdout('');
   io.stdout(
-    `${counts.changed} ${args.dry ? 'would change' : 'changed'} / ${counts.unchanged} unchanged / ${counts.skipped} skipped / ${counts.errors} errors`,
+    `${written || args.dry ? counts.changed : 0} ${args.dry ? 'would change' : 'changed'} / ${counts.unchanged} unchanged / ${counts.skipped} skipped / ${counts.errors} errors`,
   );
   for (const reason of skippedReasons) io.stdout(`  skipped: ${reason}`);
   for (const line of budgetLines) io.stdout(`budget: ${line}`);

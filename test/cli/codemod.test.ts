@@ -184,8 +184,8 @@ describe('codemod command', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('error   config/broken.json: invalid JSON');
     expect(read('config/broken.json')).toBe('{ "db": { "host": "x", } }\n');
-    // The module itself was still migrated: the config file is a separate step.
-    expect(read('server/db/sequelize.js')).toContain('POOL_DEFAULTS');
+    // All or nothing: the module is not migrated without the config it reads.
+    expect(read('server/db/sequelize.js')).not.toContain('POOL_DEFAULTS');
   });
 
   it.each([
