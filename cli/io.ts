@@ -12,10 +12,14 @@ export interface CliIO {
 }
 
 /** A whole-number option (`--processes 7`): undefined when absent, a UsageError when not an integer ≥ `minimum`. */
-export function integerOption(flag: string, raw: string | undefined, minimum: number): number | undefined {
+export function integerOption(flag: string, raw: string | undefined, minimum: number, maximum = Number.MAX_SAFE_INTEGER): number | undefined {
   if (raw === undefined) return undefined;
-  if (!/^\d+$/u.test(raw) || Number(raw) < minimum) {
-    throw new UsageError(`--${flag} must be an integer ≥ ${minimum}, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/u.test(raw) || Number(raw) < minimum || Number(raw) > maximum) {
+    throw new UsageError(
+      maximum === Number.MAX_SAFE_INTEGER
+        ? `--${flag} must be an integer ≥ ${minimum}, got ${JSON.stringify(raw)}`
+        : `--${flag} must be an integer from ${minimum} to ${maximum}, got ${JSON.stringify(raw)}`,
+    );
   }
   return Number(raw);
 }

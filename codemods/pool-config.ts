@@ -17,7 +17,7 @@ import type { TextEdit } from '../lib/edits/text-edits';
 import type { LifecycleKey } from '../lib/sequelize-facts';
 
 import { environmentStringSource, skipTypeWrappers, staticKeyName } from '../lib/file-analysis/ast';
-import { availableConnections, connectionsPerInstance, describeAvailable, largestFittingMax, processCount } from '../lib/project/pool-budget';
+import { availableConnections, connectionsPerInstance, describeAvailable, headroomFor, largestFittingMax, processCount } from '../lib/project/pool-budget';
 import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL, SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
 import { requiredModule } from '../lib/file-analysis/sequelize-detection';
 import { poolKeyState, poolsInsideReplication, poolState, usesReplication } from '../lib/file-analysis/sequelize-options';
@@ -62,10 +62,8 @@ export interface MigrationResult {
   budget: BudgetPlan | null;
 }
 
-/** Connections kept out of the application's share: migrations, psql sessions, monitoring. */
-export function headroomFor(maxConnections: number): number {
-  return Math.max(5, Math.round(maxConnections * 0.1));
-}
+/** Connections kept out of the application's share: the one formula in lib/project/pool-budget. */
+export { headroomFor } from '../lib/project/pool-budget';
 
 /** The `max` each process gets: `--max`, else the largest that fits the budget after headroom. */
 export function planBudget(options: PoolConfigOptions, replicated: boolean): BudgetPlan {
@@ -76,8 +74,8 @@ export function planBudget(options: PoolConfigOptions, replicated: boolean): Bud
     options.processes !== undefined || options.maxConnections !== undefined || options.reserved !== undefined;
   const headroom = headroomFor(maxConnections);
   const budget = { maxConnections, reservedConnections: reserved, otherConnections: 0 };
-  const withHeadroom = { ...budget, otherConnections: headroom };
-  const fits = largestFittingMax(withHeadroom, processes, replicated);
+  // The one formula (lib/project/pool-budget): the lint suggestion and doctor print the same number.
+  const fits = largestFittingMax(budget, processes, replicated);
   const max = options.max ?? (computed ? fits : RECOMMENDED_POOL.max);
   const perInstance = replicated ? ' × 2 (replication)' : '';
   const total = processes * connectionsPerInstance(max, replicated);

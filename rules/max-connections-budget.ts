@@ -1,39 +1,68 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import path from 'node:path';
 
-import type { ConnectionBudget } from '../lib/project/pool-budget';
+import type { ConnectionBudget, Dialect } from '../lib/project/pool-budget';
+import type { PgBouncerSettings } from '../lib/project/pgbouncer-config';
 import type { PoolKeyState, PoolState, SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
 import { hostFromSourceCode } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
+import { deploymentOf, processesLoading, ProcessFileError } from '../lib/project/deployment';
+import { findPgBouncerIni, pgBouncerSettingsFrom, readPgBouncerIniFile, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
 import {
   availableConnections,
   connectionsPerInstance,
+  defaultLimits,
   describeAvailable,
-  largestFittingMax,
+  DIALECT_DEFAULTS,
+  fitAdvice,
+  largestFittingMaxThroughPgBouncer,
   processCount,
 } from '../lib/project/pool-budget';
-import { POSTGRES_DEFAULTS, SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
+import { constructionDialect, constructionStartupParameters } from '../lib/project/project-pools';
+import { SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
 import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../lib/file-analysis/sequelize-options';
 
+export interface PgBouncerOption {
+  maxClientConn?: number;
+  defaultPoolSize?: number;
+  reservePoolSize?: number;
+  poolMode?: 'session' | 'statement' | 'transaction';
+  ignoreStartupParameters?: string[];
+}
+
 export interface BudgetOptions {
-  maxConnections: number;
-  otherConnections: number;
-  processes: number;
-  reservedConnections: number;
+  /** A number, or `"auto"`: the deployment model (package.json "sequelizePool", supervisord.conf, pm2, …). */
+  processes: number | 'auto';
+  maxConnections: number | 'auto';
+  reservedConnections: number | 'auto';
+  otherConnections: number | 'auto';
+  headroom: number | 'auto';
+  /** PgBouncer in front of the database: its settings, `"auto"` (the stated or found pgbouncer.ini) or false. */
+  pgbouncer: PgBouncerOption | false | 'auto';
 }
 
 export type Options = [Partial<BudgetOptions>];
 
 const DEFAULT_OPTIONS: BudgetOptions = {
-  processes: 1,
-  maxConnections: POSTGRES_DEFAULTS.maxConnections,
-  reservedConnections: POSTGRES_DEFAULTS.superuserReservedConnections + POSTGRES_DEFAULTS.reservedConnections,
-  otherConnections: 0,
+  processes: 'auto',
+  maxConnections: 'auto',
+  reservedConnections: 'auto',
+  otherConnections: 'auto',
+  headroom: 'auto',
+  pgbouncer: 'auto',
 };
 
-export type MessageIds = 'minAboveMax' | 'minOverBudget' | 'overBudget' | 'setMax';
+export type MessageIds = 'clientsOverPgBouncer' | 'deploymentUnreadable' | 'minAboveMax' | 'minOverBudget' | 'overBudget' | 'setMax' | 'startupParameterRejected';
+
+const FAILURE: Readonly<Record<Dialect, string>> = {
+  postgres: 'new connections fail with "remaining connection slots are reserved for …" (SQLSTATE 53300)',
+  mysql: 'new connections fail with "Too many connections" (ER_CON_COUNT_ERROR, 1040)',
+  mariadb: 'new connections fail with "Too many connections" (ER_CON_COUNT_ERROR, 1040)',
+  mssql: 'SQL Server refuses new logins',
+};
 
 /** A pool number as analysis knows it: its value, where it is written (if it is), and how it was learnt. */
 interface PoolNumber {
@@ -76,11 +105,16 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       overBudget:
-        '{{processes}} × {{max}}{{replication}} = {{total}} connections, but PostgreSQL allows {{available}} ({{arithmetic}}); {{advice}}. Past that, new connections fail with "remaining connection slots are reserved for …" (SQLSTATE 53300).',
+        '{{processes}} × {{max}}{{replication}} = {{total}} connections, but {{database}} allows {{available}} ({{arithmetic}}); {{advice}}. Past that, {{failure}}.',
       minAboveMax:
         '`min: {{min}}` is above {{max}}: sequelize-pool throws "max is smaller than min" as soon as the Sequelize instance is created.',
       minOverBudget:
-        '{{processes}} × min {{min}}{{replication}} = {{total}} connections kept open once created, but PostgreSQL allows {{available}} ({{arithmetic}}); {{advice}}.',
+        '{{processes}} × min {{min}}{{replication}} = {{total}} connections kept open once created, but {{database}} allows {{available}} ({{arithmetic}}); {{advice}}.',
+      clientsOverPgBouncer:
+        '{{processes}} × {{max}}{{replication}} = {{total}} client connections, but PgBouncer allows {{maxClientConn}} (max_client_conn, {{source}}); {{advice}}. Past that, PgBouncer refuses new clients.',
+      startupParameterRejected:
+        '`dialectOptions.{{name}}` is sent as a startup parameter, which PgBouncer ({{source}}) refuses: every connection fails with "unsupported startup parameter: {{name}}". Add it to ignore_startup_parameters, or set it per role: ALTER ROLE … SET {{name}} = ….',
+      deploymentUnreadable: 'The deployment cannot be read for `"auto"`: {{error}}.',
       setMax: 'Set `max` to {{fits}}.',
     },
     schema: [
@@ -89,26 +123,43 @@ export default createRule<Options, MessageIds>({
         additionalProperties: false,
         properties: {
           processes: {
-            type: 'integer',
-            minimum: 1,
+            oneOf: [{ type: 'integer', minimum: 1, description: 'The number.' }, { type: 'string', enum: ['auto'], description: 'Read from the deployment model.' }],
             description:
-              'Processes that each create this pool: Supervisor programs × numprocs, cluster workers, pm2 instances, replicas sharing the database.',
+              'Processes that each create this pool, or "auto" (default): the programs whose script loads it, from package.json "sequelizePool", supervisord.conf, pm2, Procfile, docker-compose or Kubernetes manifests.',
           },
           maxConnections: {
-            type: 'integer',
-            minimum: 1,
-            description: "The database's `max_connections` (PostgreSQL's default is 100).",
+            oneOf: [{ type: 'integer', minimum: 1, description: 'The number.' }, { type: 'string', enum: ['auto'], description: 'Read from the deployment model.' }],
+            description: "The database's connection limit, or \"auto\": package.json \"sequelizePool\", else the dialect's default (PostgreSQL 100, MySQL/MariaDB 151).",
           },
           reservedConnections: {
-            type: 'integer',
-            minimum: 0,
-            description:
-              '`superuser_reserved_connections` + `reserved_connections` (PostgreSQL default: 3 + 0); the application cannot use them.',
+            oneOf: [{ type: 'integer', minimum: 0, description: 'The number.' }, { type: 'string', enum: ['auto'], description: 'Read from the deployment model.' }],
+            description: 'Slots the application cannot use (PostgreSQL: superuser_reserved_connections + reserved_connections, default 3 + 0).',
           },
           otherConnections: {
-            type: 'integer',
-            minimum: 0,
-            description: 'Connections kept for other clients: migrations, psql sessions, monitoring, other applications.',
+            oneOf: [{ type: 'integer', minimum: 0, description: 'The number.' }, { type: 'string', enum: ['auto'], description: 'Read from the deployment model.' }],
+            description: 'Connections held by other applications on the same server.',
+          },
+          headroom: {
+            oneOf: [{ type: 'integer', minimum: 0, description: 'The number.' }, { type: 'string', enum: ['auto'], description: 'Read from the deployment model.' }],
+            description: 'Connections the suggested max keeps free for migrations, psql sessions and monitoring (default: 10% of maxConnections, at least 5).',
+          },
+          pgbouncer: {
+            oneOf: [
+              { type: ['string', 'boolean'], enum: ['auto', false], description: '"auto": the stated or found pgbouncer.ini; false: no PgBouncer.' },
+              {
+                type: 'object',
+                additionalProperties: false,
+                description: "PgBouncer's settings (PgBouncer's defaults for the ones not given).",
+                properties: {
+                  maxClientConn: { type: 'integer', minimum: 1, description: 'max_client_conn (default 100).' },
+                  defaultPoolSize: { type: 'integer', minimum: 1, description: 'default_pool_size (default 20).' },
+                  reservePoolSize: { type: 'integer', minimum: 0, description: 'reserve_pool_size (default 0).' },
+                  poolMode: { type: 'string', enum: ['session', 'transaction', 'statement'], description: 'pool_mode (default session).' },
+                  ignoreStartupParameters: { type: 'array', items: { type: 'string', description: 'A startup parameter name.' }, description: 'ignore_startup_parameters.' },
+                },
+              },
+            ],
+            description: 'PgBouncer in front of the database: its settings, "auto" (default: the pgbouncer.ini stated in package.json "sequelizePool" or found in the project) or false.',
           },
         },
       },
@@ -117,22 +168,76 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     // ESLint 9+ and RuleCreator both apply meta.defaultOptions; the spread only informs the types.
-    const { maxConnections, otherConnections, processes, reservedConnections } = { ...DEFAULT_OPTIONS, ...options };
+    const settings = { ...DEFAULT_OPTIONS, ...options };
     const host = hostFromSourceCode(context.sourceCode);
-    const budget: ConnectionBudget = { maxConnections, reservedConnections, otherConnections };
-    const available = availableConnections(budget);
     const reported = new Set<TSESTree.Node>();
+    const filename = context.physicalFilename;
+    const auto = Object.values(settings).includes('auto');
+    const project = auto && path.isAbsolute(filename) ? deploymentOf(filename) : null;
+    const stated = project?.deployment?.stated?.settings ?? {};
+    let deploymentReported = false;
 
-    function adviceFor(key: 'max' | 'min', replicated: boolean): { advice: string; fits: number } {
-      const fits = largestFittingMax(budget, processes, replicated);
-      if (fits >= 1) return { advice: `${key} ${fits} fits`, fits };
+    function bouncerSettings(): { settings: PgBouncerSettings; source: string } | null {
+      if (settings.pgbouncer === false) return null;
+      if (settings.pgbouncer !== 'auto') {
+        const given = settings.pgbouncer;
+        const values: Record<string, string> = {};
+        if (given.maxClientConn !== undefined) values.max_client_conn = String(given.maxClientConn);
+        if (given.defaultPoolSize !== undefined) values.default_pool_size = String(given.defaultPoolSize);
+        if (given.reservePoolSize !== undefined) values.reserve_pool_size = String(given.reservePoolSize);
+        if (given.poolMode !== undefined) values.pool_mode = given.poolMode;
+        if (given.ignoreStartupParameters !== undefined) values.ignore_startup_parameters = given.ignoreStartupParameters.join(',');
+        return { settings: pgBouncerSettingsFrom(values, [], 'the rule\'s options'), source: "the rule's pgbouncer option" };
+      }
+      if (project === null) return null;
+      const file = stated.pgbouncer === undefined ? findPgBouncerIni(project.root) : path.resolve(project.root, stated.pgbouncer);
+      if (file === null) return null;
+      try {
+        const read = readPgBouncerIniFile(file, project.root);
+        return { settings: read, source: read.source };
+      } catch (error) {
+        if (error instanceof ProcessFileError) return null;
+        throw error;
+      }
+    }
+    const bouncer = bouncerSettings();
+
+    function budgetFor(construction: SequelizeConstruction): { budget: ConnectionBudget; dialect: Dialect; processes: number; processesLabel: string } {
+      const dialect = stated.dialect ?? constructionDialect(construction) ?? 'postgres';
+      const defaults = defaultLimits(dialect);
+      const pick = (value: number | 'auto', statedValue: number | undefined, fallback: number): number => (value === 'auto' ? (statedValue ?? fallback) : value);
+      let processes = 1;
+      let processesLabel = processCount(1);
+      if (settings.processes !== 'auto') {
+        processes = settings.processes;
+        processesLabel = processCount(processes);
+      } else if (project?.deployment?.processes != null) {
+        const loading = processesLoading(project.deployment.processes, filename, construction.node.loc.start.line);
+        processes = loading.count;
+        processesLabel = `${processCount(processes)} (${project.deployment.processes.source}${loading.programs.length > 0 && loading.programs.length < project.deployment.processes.groups.length ? `: ${loading.programs.join(', ')}` : ''})`;
+      }
+      const headroom = settings.headroom === 'auto' ? stated.headroom : settings.headroom;
       return {
-        advice: 'not even max 1 fits: run fewer processes, raise max_connections or put PgBouncer in front',
-        fits,
+        dialect,
+        processes,
+        processesLabel,
+        budget: {
+          maxConnections: pick(settings.maxConnections, stated.maxConnections, defaults.maxConnections),
+          reservedConnections: pick(settings.reservedConnections, stated.reservedConnections, defaults.reservedConnections),
+          otherConnections: pick(settings.otherConnections, stated.otherConnections, 0),
+          ...(headroom === undefined ? {} : { headroom }),
+        },
       };
     }
 
     function check(construction: SequelizeConstruction): void {
+      if (project?.error != null && !deploymentReported) {
+        deploymentReported = true;
+        context.report({ node: construction.node, messageId: 'deploymentUnreadable', data: { error: project.error } });
+      }
+      const { budget, dialect, processes, processesLabel } = budgetFor(construction);
+      const available = availableConnections(budget);
+      const database = DIALECT_DEFAULTS[dialect].name;
       const pool = poolState(construction);
       const replicated = usesReplication(construction);
       // Unknown replication is not guessed: count one pool, the smallest the instance can open.
@@ -143,30 +248,40 @@ export default createRule<Options, MessageIds>({
       const anchor = (value: PoolNumber | null): TSESTree.Node =>
         value?.property ?? (pool.state === 'known' ? pool.property : null) ?? construction.node;
 
+      if (bouncer !== null && dialect === 'postgres') {
+        for (const name of rejectedStartupParameters(bouncer.settings, constructionStartupParameters(construction))) {
+          context.report({ node: construction.node, messageId: 'startupParameterRejected', data: { name, source: bouncer.source } });
+        }
+      }
       if (max !== null) {
         const total = processes * connectionsPerInstance(max.value, doubled);
         const location = anchor(max);
-        if (total > available && !reported.has(location)) {
+        const literal = max.literal;
+        const suggest = (fits: number) =>
+          // A max below the written min would make sequelize-pool throw at start-up: no suggestion then.
+          literal === null || fits < 1 || (min !== null && min.property !== null && fits < min.value)
+            ? []
+            : [{ messageId: 'setMax' as const, data: { fits }, fix: (fixer: Parameters<NonNullable<Parameters<typeof context.report>[0]['fix']>>[0]) => fixer.replaceText(literal, String(fits)) }];
+        if (bouncer !== null && dialect === 'postgres') {
+          const maxClientConn = bouncer.settings.maxClientConn;
+          if (total > maxClientConn && !reported.has(location)) {
+            reported.add(location);
+            const fits = largestFittingMaxThroughPgBouncer({ maxClientConn, defaultPoolSize: 0, reservePoolSize: 0, poolPairs: 1 }, processes, doubled);
+            context.report({
+              node: location,
+              messageId: 'clientsOverPgBouncer',
+              data: { processes: processesLabel, max: max.label, replication, total, maxClientConn, source: bouncer.source, advice: fits >= 1 ? `max ${fits} fits (or raise max_client_conn)` : 'raise max_client_conn' },
+              suggest: suggest(fits),
+            });
+          }
+        } else if (total > available && !reported.has(location)) {
           reported.add(location);
-          const { advice, fits } = adviceFor('max', doubled);
-          const literal = max.literal;
+          const { advice, fits } = fitAdvice(budget, processes, doubled);
           context.report({
             node: location,
             messageId: 'overBudget',
-            data: {
-              processes: processCount(processes),
-              max: max.label,
-              replication,
-              total,
-              available,
-              arithmetic: describeAvailable(budget),
-              advice,
-            },
-            // A max below the written min would make sequelize-pool throw at start-up: no suggestion then.
-            suggest:
-              literal === null || fits < 1 || (min !== null && min.property !== null && fits < min.value)
-                ? []
-                : [{ messageId: 'setMax', data: { fits }, fix: (fixer) => fixer.replaceText(literal, String(fits)) }],
+            data: { processes: processesLabel, max: max.label, replication, total, database, available, arithmetic: describeAvailable(budget), advice, failure: FAILURE[dialect] },
+            suggest: suggest(fits),
           });
         }
       }
@@ -177,19 +292,20 @@ export default createRule<Options, MessageIds>({
         return;
       }
       const minTotal = processes * connectionsPerInstance(min.value, doubled);
-      if (minTotal > available) {
+      if (bouncer === null && minTotal > available) {
         reported.add(min.property);
         context.report({
           node: min.property,
           messageId: 'minOverBudget',
           data: {
-            processes: processCount(processes),
+            processes: processesLabel,
             min: min.value,
             replication,
             total: minTotal,
+            database,
             available,
             arithmetic: describeAvailable(budget),
-            advice: adviceFor('min', doubled).advice,
+            advice: fitAdvice(budget, processes, doubled, 'min').advice,
           },
         });
       }

@@ -104,26 +104,64 @@ describe('doctor against a live PostgreSQL', () => {
     expect(codes).toContain('over-budget');
     // 7 processes × (100 + 5) against this server's 37 usable slots.
     expect(report.findings.find((finding) => finding.code === 'over-budget')?.message).toContain(
-      '7 processes × 105 = 735 connections, but PostgreSQL allows 37 (40 − 3 reserved, from the server)',
+      '7 processes × 105 = 735 connections; PostgreSQL allows 37 (40 − 3 reserved, from the server)',
     );
   });
 
   it('has a stable JSON shape', async () => {
     const { report } = await jsonReport(['--url', database.superuserUrl, '--processes', '7']);
     expect(Object.keys(report).sort()).toEqual(
-      ['database', 'environment', 'findings', 'pools', 'processes', 'root', 'schemaVersion', 'unparsableFiles', 'verdict', 'worstCase'].sort(),
+      [
+        'advice',
+        'assumptions',
+        'connection',
+        'database',
+        'environment',
+        'findings',
+        'limits',
+        'pgbouncer',
+        'pools',
+        'processes',
+        'root',
+        'schemaVersion',
+        'skippedFiles',
+        'unparsableFiles',
+        'verdict',
+        'worstCase',
+      ].sort(),
     );
-    expect(report.schemaVersion).toBe(1);
+    expect(report.schemaVersion).toBe(2);
+    const plain = { replicated: false, dialect: null, startupParameters: [] };
     expect(report.pools).toEqual([
-      { file: 'server/db/sequelize.js', line: 7, module: 'sequelize', max: 100, maxSource: 'the file', replicated: false },
-      { file: 'server/integration_log.js', line: 11, module: 'sequelize', max: 5, maxSource: "Sequelize's default", replicated: false },
+      { file: 'server/db/sequelize.js', line: 7, module: 'sequelize', max: 100, maxSource: 'the file', ...plain, dialect: 'postgres' },
+      { file: 'server/integration_log.js', line: 11, module: 'sequelize', max: 5, maxSource: "Sequelize's default", ...plain, dialect: 'postgres' },
     ]);
-    // --processes names no scripts: every process is assumed to load both pools.
+    // --processes names no scripts: every process is assumed to load both pools, and the report says so.
     expect(report.worstCase).toEqual({
-      connectionsPerProcess: 105,
       total: 735,
-      programs: [{ name: 'processes', count: 7, pools: ['server/db/sequelize.js:7', 'server/integration_log.js:11'], connections: 105 }],
+      atLeast: false,
+      programs: [
+        {
+          name: 'processes',
+          count: 7,
+          pools: ['server/db/sequelize.js:7', 'server/integration_log.js:11'],
+          connections: 105,
+          unknownPools: [],
+          poolsFrom: 'every pool (no script named)',
+        },
+      ],
     });
+    expect(report.assumptions).toContain('--processes names no scripts: every process is charged all 2 pools in the checkout');
+    expect(report.limits).toMatchObject({ dialect: 'postgres', maxConnections: 40, reservedConnections: 3, usable: 37, headroom: 5, assumed: false });
+    // The same formula as the rule and the codemod: (37 − 5 headroom) / 14 pool instances → 2; one pool per process → 4.
+    expect(report.advice).toEqual({
+      poolInstances: 14,
+      fits: 2,
+      fitsWithOnePoolPerProcess: 4,
+      headroom: 5,
+      headroomFor: 'keeping 5 connections (10% of max_connections, at least 5) free for migrations, psql sessions and monitoring',
+    });
+    expect(report.connection?.tls).toEqual({ mode: 'prefer', modeFrom: "libpq's default", encrypted: false, rootCert: null });
     for (const finding of report.findings) {
       expect(['info', 'warning', 'problem']).toContain(finding.severity);
       expect(typeof finding.code).toBe('string');
@@ -212,15 +250,17 @@ describe('doctor on the example app, before and after the codemod', () => {
       count: 1,
       pools: ['server/db/sequelize.js:7', 'server/integration_log.js:11'],
       connections: 105,
+      unknownPools: [],
+      poolsFrom: 'server/integration_log.js and its imports',
     });
     expect(before.report.worstCase.programs.find((program) => program.name === 'cron')?.pools).toEqual(['server/db/sequelize.js:7']);
     const overBudget = before.report.findings.find((finding) => finding.code === 'over-budget');
     expect(overBudget?.message).toContain(
-      'main 1 × 100 + cron 1 × 100 + background 1 × 100 + convert 1 × 100 + media 1 × 100 + storage 1 × 100 + integration_log 1 × 105 = 705 connections, but PostgreSQL allows 97',
+      'main 1 × 100 + cron 1 × 100 + background 1 × 100 + convert 1 × 100 + media 1 × 100 + storage 1 × 100 + integration_log 1 × 105 = 705 connections; PostgreSQL allows 97',
     );
     // 8 pools share (100 − 3 − 10 headroom) = 87: 10 each; with one pool per process, 12.
     expect(overBudget?.fix).toBe(
-      '8 pools in 7 processes: each fits max 10 (keeping 10 connections for migrations, psql and monitoring). Better, share one instance per process (sequelize-pool/single-instance finds the extra ones); then max 12 fits: npx eslint-plugin-sequelize-pool codemod --processes 7 --max-connections 100',
+      '8 pools in 7 processes: each fits max 10, keeping 10 connections (10% of max_connections, at least 5) free for migrations, psql sessions and monitoring. Better, share one instance per process (sequelize-pool/single-instance finds the extra ones); then max 12 fits: npx eslint-plugin-sequelize-pool codemod --processes 7 --max-connections 100',
     );
 
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'index.js'), 'codemod', '--force', '--processes', '7', '--max-connections', '100'], { cwd: app });
@@ -230,17 +270,26 @@ describe('doctor on the example app, before and after the codemod', () => {
     // 6 × 12 + 1 × (12 + 5) = 89 of 97: within budget, with the second pool still flagged.
     expect(after.report.worstCase.total).toBe(89);
     expect(after.report.verdict).toBe('ok');
-    expect(after.report.findings.map((finding) => finding.code)).toEqual(['several-instances', 'within-budget']);
+    // 89 of 97 is within what PostgreSQL allows, but eats into the 10 connections kept free: the second pool's 5.
+    expect(after.report.findings.map((finding) => finding.code)).toEqual(['several-instances', 'within-budget', 'no-headroom']);
+    expect(after.report.findings.find((finding) => finding.code === 'no-headroom')?.message).toBe(
+      'The worst case leaves 8 of the 10 connections kept free for migrations, psql sessions and monitoring.',
+    );
   });
 });
 
 describe('doctor bad input', () => {
   it.each([
     [['--url', 'not a url'], '--url is not a valid URL (expected postgres://user:password@host:port/database)'],
-    [['--url', 'mysql://u:p@localhost/db'], '--url must start with postgres:// or postgresql://, got mysql://'],
+    [['--url', 'redis://u:p@localhost/db'], '--url must start with postgres:// or postgresql://, got redis://'],
+    [['--url', 'postgres://app:50%off@localhost/db'], '--url: the password has a bad %-escape (write % as %25)'],
+    [['--url', 'postgres://app@localhost/db?sslmode=sometimes'], '--url: sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, got "sometimes"'],
+    [['--root', 'supervisord.conf'], '--root: not a directory: supervisord.conf'],
+    [['--timeout', '0'], '--timeout must be a number of seconds from 0.1 to 600, got "0"'],
     [['--supervisor', 'missing.conf'], 'missing.conf: no such file'],
-    [['--processes', '0'], '--processes must be an integer ≥ 1, got "0"'],
-    [['--processes', '2', '--supervisor', 'supervisord.conf'], 'give one of --processes, --supervisor, --pm2, --procfile'],
+    [['--processes', '0'], '--processes must be an integer from 1 to 100000, got "0"'],
+    [['--processes', '99999999999999999999999'], '--processes must be an integer from 1 to 100000, got "99999999999999999999999"'],
+    [['--processes', '2', '--supervisor', 'supervisord.conf'], 'give one of --processes, --supervisor, --pm2, --procfile, --compose, --k8s'],
     [['--frobnicate'], "Unknown option '--frobnicate'"],
   ])('%j → %s', async (args, message) => {
     const error = await doctor(args).catch((caught: unknown) => caught);
@@ -268,7 +317,7 @@ describe('doctor bad input', () => {
       writeFileSync(path.join(root, 'supervisord.conf'), '[program:web]\nnumprocs=two\n');
       const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli', 'index.js'), 'doctor', '--no-live'], { cwd: root, encoding: 'utf8' });
       expect(result.status).toBe(2);
-      expect(result.stderr).toBe('eslint-plugin-sequelize-pool: supervisord.conf:2: numprocs must be a positive integer, got "two"\n');
+      expect(result.stderr).toBe('eslint-plugin-sequelize-pool: supervisord.conf:2: numprocs must be a whole number from 1 to 100000, got "two"\n');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

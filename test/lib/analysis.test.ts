@@ -185,9 +185,11 @@ describe('sequelizeConstruction', () => {
 describe('pool budget', () => {
   const incident = { maxConnections: 100, reservedConnections: 3, otherConnections: 0 };
 
-  it('computes the incident budget: (100 − 3) / 7 → 13 per process', () => {
+  it('computes the incident budget: (100 − 3 − 10 headroom) / 7 → 12 per process', () => {
     expect(availableConnections(incident)).toBe(97);
-    expect(largestFittingMax(incident, 7, false)).toBe(13);
+    expect(largestFittingMax(incident, 7, false)).toBe(12);
+    // Without headroom, the arithmetic of docs/why.md: 97 / 7 → 13.
+    expect(largestFittingMax({ ...incident, headroom: 0 }, 7, false)).toBe(13);
     expect(describeAvailable(incident)).toBe('100 − 3 reserved');
   });
 

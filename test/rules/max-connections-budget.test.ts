@@ -2,7 +2,18 @@ import rule from '../../rules/max-connections-budget';
 import { cjsRuleTester, tsRuleTester } from '../rule-tester';
 
 const LIFECYCLE = 'idle: 10000, acquire: 30000, evict: 10000';
-const INCIDENT_BUDGET = { processes: '7 processes', available: 97, arithmetic: '100 − 3 reserved' };
+const INCIDENT_BUDGET = {
+  processes: '7 processes',
+  available: 97,
+  arithmetic: '100 − 3 reserved',
+  database: 'PostgreSQL',
+  failure: 'new connections fail with "remaining connection slots are reserved for …" (SQLSTATE 53300)',
+};
+
+/** The one formula's advice: the largest fitting value after the headroom (10% of max_connections, at least 5). */
+function fits(key: 'max' | 'min', value: number, headroom = 10): string {
+  return `${key} ${value} fits, keeping ${headroom} connections (10% of max_connections, at least 5) free for migrations, psql sessions and monitoring`;
+}
 
 /** Full message data for `overBudget`: the incident's budget (7 processes, 97 available), no replication, plus `data`. */
 function budgetData(data: { max: string; total: number; advice: string } & Record<string, number | string>) {
@@ -73,15 +84,15 @@ const sequelize = new Sequelize('db', 'user', 'pass', {
           column: 11,
           endLine: 4,
           endColumn: 19,
-          data: budgetData({ max: 'max 100', total: 700, advice: 'max 13 fits' }),
+          data: budgetData({ max: 'max 100', total: 700, advice: fits('max', 12) }),
           suggestions: [
             {
               messageId: 'setMax',
-              data: { fits: 13 },
+              data: { fits: 12 },
               output: `const { Sequelize } = require('sequelize');
 const sequelize = new Sequelize('db', 'user', 'pass', {
   dialect: 'postgres',
-  pool: { max: 13 },
+  pool: { max: 12 },
 });`,
             },
           ],
@@ -97,12 +108,12 @@ new Sequelize('postgres://db', { pool: { max: 100 } });`,
           messageId: 'overBudget',
           line: 2,
           column: 42,
-          data: budgetData({ processes: '1 process', max: 'max 100', total: 100, advice: 'max 97 fits' }),
+          data: budgetData({ processes: '1 process', max: 'max 100', total: 100, advice: fits('max', 87) }),
           suggestions: [
             {
               messageId: 'setMax',
               output: `const { Sequelize } = require('sequelize');
-new Sequelize('postgres://db', { pool: { max: 97 } });`,
+new Sequelize('postgres://db', { pool: { max: 87 } });`,
             },
           ],
         },
@@ -119,14 +130,14 @@ new Sequelize('postgres://db', { pool: { idle: 10000 } });`,
           messageId: 'overBudget',
           line: 2,
           column: 1,
-          data: budgetData({ processes: '20 processes', max: "max 5 (Sequelize's default)", total: 100, advice: 'max 4 fits' }),
+          data: budgetData({ processes: '20 processes', max: "max 5 (Sequelize's default)", total: 100, advice: fits('max', 4) }),
           suggestions: [],
         },
         {
           messageId: 'overBudget',
           line: 3,
           column: 34,
-          data: budgetData({ processes: '20 processes', max: "max 5 (Sequelize's default)", total: 100, advice: 'max 4 fits' }),
+          data: budgetData({ processes: '20 processes', max: "max 5 (Sequelize's default)", total: 100, advice: fits('max', 4) }),
           suggestions: [],
         },
       ],
@@ -144,7 +155,7 @@ new Sequelize('postgres://db', { pool: { max: Number(process.env.DB_POOL_MAX ?? 
         data: budgetData({
           max: 'max 50 (its fallback when config or the environment does not set it)',
           total: 350,
-          advice: 'max 13 fits',
+          advice: fits('max', 12),
         }),
         suggestions: [
           {
@@ -154,7 +165,7 @@ new Sequelize('postgres://db', { pool: { max: Number(process.env.DB_POOL_MAX) ||
 new Sequelize('postgres://db', { pool: { max: parseInt(process.env.DB_POOL_MAX, 10) || 50 } });
 new Sequelize('postgres://db', { pool: { max: Number(process.env.DB_POOL_MAX ?? 50) } });`
               .split('\n')
-              .map((text, index) => (index === line - 1 ? text.replace('50', '13') : text))
+              .map((text, index) => (index === line - 1 ? text.replace('50', '12') : text))
               .join('\n'),
           },
         ],
@@ -177,7 +188,7 @@ new Sequelize({
             max: 'max 10',
             replication: ' × 2 (read and write pools: replication)',
             total: 140,
-            advice: 'max 6 fits',
+            advice: fits('max', 6),
           }),
           suggestions: [
             {
@@ -208,13 +219,13 @@ new Sequelize('postgres://db', { pool: POOL });`,
             total: 210,
             available: 187,
             arithmetic: '200 − 3 reserved − 10 for other clients',
-            advice: 'max 26 fits',
+            advice: fits('max', 23, 20),
           }),
           suggestions: [
             {
               messageId: 'setMax',
               output: `const { Sequelize } = require('sequelize');
-const POOL = { max: 26, min: 2 };
+const POOL = { max: 23, min: 2 };
 new Sequelize('postgres://db', { pool: POOL });`,
             },
           ],
@@ -254,14 +265,14 @@ new Sequelize('postgres://db', { pool: { max: 20, min: 5 } });`,
           messageId: 'overBudget',
           line: 2,
           column: 42,
-          data: budgetData({ processes: '40 processes', max: 'max 20', total: 800, advice: 'max 2 fits' }),
+          data: budgetData({ processes: '40 processes', max: 'max 20', total: 800, advice: fits('max', 2) }),
           suggestions: [],
         },
         {
           messageId: 'minOverBudget',
           line: 2,
           column: 51,
-          data: { ...INCIDENT_BUDGET, processes: '40 processes', min: 5, replication: '', total: 200, advice: 'min 2 fits' },
+          data: { ...INCIDENT_BUDGET, processes: '40 processes', min: 5, replication: '', total: 200, advice: fits('min', 2) },
         },
       ],
     },
@@ -286,7 +297,7 @@ new Sequelize('postgres://db', { pool: { max: config.get('db.pool.max'), min: 20
           messageId: 'minOverBudget',
           line: 3,
           column: 74,
-          data: { ...INCIDENT_BUDGET, min: 20, replication: '', total: 140, advice: 'min 13 fits' },
+          data: { ...INCIDENT_BUDGET, min: 20, replication: '', total: 140, advice: fits('min', 12) },
         },
       ],
     },
@@ -315,13 +326,13 @@ export const sequelize = new Sequelize({ dialect: 'postgres', pool });`,
           messageId: 'overBudget',
           line: 3,
           column: 16,
-          data: budgetData({ max: 'max 100', total: 700, advice: 'max 13 fits' }),
+          data: budgetData({ max: 'max 100', total: 700, advice: fits('max', 12) }),
           suggestions: [
             {
               messageId: 'setMax',
               output: `import { Sequelize } from '@sequelize/core';
 import type { PoolOptions } from 'sequelize';
-const pool = { max: 13 } as const satisfies PoolOptions;
+const pool = { max: 12 } as const satisfies PoolOptions;
 export const sequelize = new Sequelize({ dialect: 'postgres', pool });`,
             },
           ],

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 
 import { describe, expect, it } from 'vitest';
 
-import { countPm2Apps, countProcfileTypes, countSupervisorPrograms, ProcessFileError } from '../../lib/project/process-count';
+import { countPm2Apps, countProcfileTypes, countSupervisorPrograms, ProcessFileError } from '../../lib/project/deployment';
 
 describe('countSupervisorPrograms', () => {
   it('counts [program:…] sections × numprocs and ignores other sections and comments', () => {
@@ -38,7 +38,7 @@ programs=web,cron
 
   it('rejects a bad numprocs and a file without programs', () => {
     expect(() => countSupervisorPrograms('[program:web]\nnumprocs=0\n', 'a.conf')).toThrow(
-      new ProcessFileError('a.conf:2: numprocs must be a positive integer, got "0"'),
+      new ProcessFileError('a.conf:2: numprocs must be a whole number from 1 to 100000, got "0"'),
     );
     expect(() => countSupervisorPrograms('[supervisord]\n', 'a.conf')).toThrow('a.conf: no [program:…] sections');
   });
@@ -64,7 +64,12 @@ process.exit(1); // never runs: the file is parsed, not executed
       '/srv/app',
     );
     expect(count.groups).toEqual([
-      { name: 'api', count: cores, note: `instances: 'max' = ${cores} cores on this machine`, entry: '/srv/app/server/main.js' },
+      {
+        name: 'api',
+        count: cores,
+        note: `instances: 'max' = ${cores} cores on this machine${cores > 1 ? '; exec_mode cluster: each instance is a process with its own pools' : ''}`,
+        entry: '/srv/app/server/main.js',
+      },
       { name: 'worker', count: 3, entry: '/srv/app/server/background.js' },
       { name: 'cron', count: 1, entry: '/srv/app/server/cron.js' },
       {
