@@ -104,7 +104,8 @@ function expectSevenProcessBudget(results: readonly LintResult[]): void {
   });
   const message = onlyMessage(results, BUDGET);
   expect(message).toContain('7 processes × max 100 = 700 connections');
-  expect(message).toContain('PostgreSQL allows 97 (100 − 3 reserved); max 13 fits');
+  // max 13 (91 of 97) fits and is not reported; the suggestion keeps the headroom every tool keeps.
+  expect(message).toContain('PostgreSQL allows 97 (100 − 3 reserved); max 12 fits, keeping 10 connections');
 }
 
 /** eslintrc for the app fixture, as `.eslintrc.json` there has it, for runs with `useEslintrc: false`. */
@@ -167,7 +168,8 @@ describe('ESLint 10, flat config', () => {
     const config = (await eslint.calculateConfigForFile('db.js')) as Linter.Config;
     expect(config.rules?.[BUDGET]).toEqual([
       ERROR,
-      { processes: 1, maxConnections: 100, reservedConnections: 3, otherConnections: 0 },
+      // "auto": the deployment model (package.json "sequelizePool", process files), else 1 process and the dialect's defaults.
+      { processes: 'auto', maxConnections: 'auto', reservedConnections: 'auto', otherConnections: 'auto', headroom: 'auto', pgbouncer: 'auto' },
     ]);
     expect(config.rules?.[LIFECYCLE]).toEqual([
       ERROR,
