@@ -145,7 +145,7 @@ class TargetGuard {
       real = absolute;
     }
     const where = this.root === realpathSync(this.cwd) ? 'the current directory' : `the repository ${this.root}`;
-    if (!isInside(path.resolve(realpathSync(path.dirname(absolute)), path.basename(absolute)), this.root)) {
+    if (!isInside(path.resolve(realDirectory(absolute), path.basename(absolute)), this.root)) {
       throw new UsageError(`${shown} is outside ${where}; run the codemod from the repository that holds it`);
     }
     if (!isInside(real, this.root)) {
@@ -166,6 +166,20 @@ class TargetGuard {
       );
     }
   }
+}
+
+/** The directory of `file` with its symlinks resolved (as given when it does not exist). */
+function realDirectory(file: string): string {
+  try {
+    return realpathSync(path.dirname(file));
+  } catch {
+    return path.dirname(file);
+  }
+}
+
+/** An unexpected error's message, first line only: an internal error is reported in one line, without a stack. */
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown';
 }
 
 /** A file whose new text is planned, printed once the run's outcome is known. */
@@ -241,9 +255,12 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     try {
       result = migratePoolConfig(source, file, args.options);
     } catch (error) {
-      if (!(error instanceof SourceParseError)) throw error;
       counts.errors += 1;
-      io.stderr(`error   ${relative(file)}: cannot parse (${error.message.slice(error.file.length + 1)}); left unchanged`);
+      io.stderr(
+        error instanceof SourceParseError
+          ? `error   ${relative(file)}: cannot parse (${error.message.slice(error.file.length + 1)}); left unchanged`
+          : `error   ${relative(file)}: internal error (${firstLine(error)}); left unchanged, please report it`,
+      );
       continue;
     }
     if (result.budget !== null) lastBudget = result.budget.lines;
@@ -287,9 +304,12 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     try {
       updated = addDbOptions(text, result.pool);
     } catch (error) {
-      if (!(error instanceof ConfigFileError)) throw error;
       counts.errors += 1;
-      io.stderr(`error   ${relative(configFile)}: ${error.message}; left unchanged`);
+      io.stderr(
+        error instanceof ConfigFileError
+          ? `error   ${relative(configFile)}: ${error.message}; left unchanged`
+          : `error   ${relative(configFile)}: internal error (${firstLine(error)}); left unchanged, please report it`,
+      );
       continue;
     }
     if (updated === text) {

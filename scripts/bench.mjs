@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { BENCH_LOAD, compareIncident, formatMs, PROGRAMS, progressLine } from '../test/integration/harness.mjs';
+import { benchCodemodSize, formatCodemodSize } from './bench-codemod-size.mjs';
 import { benchLintCost, formatLintCost } from './bench-lint-cost.mjs';
 import { benchSingleInstance, formatSingleInstance } from './bench-lint.mjs';
 
@@ -62,6 +63,11 @@ console.log(`codemod: ${files.length} files, 7 trials × 5 rounds each, medians`
 console.log(`  jscodeshift identity transform (recast parse + print): ${baseline.toFixed(2)} ms/file`);
 console.log(`  pool-config transform (analyse, rewrite, re-parse):    ${ours.toFixed(2)} ms/file`);
 console.log(`  ratio pool-config / identity: ${(ours / baseline).toFixed(2)}`);
+
+// The codemod on large input (scripts/bench-codemod-size.mjs): per-MB cost at ×1/×2/×4/×8 against an espree parse.
+console.log('\ncodemod on large input: a generated setup module at ×1, ×2, ×4, ×8 of 128 KiB, against an espree parse');
+const sizeTable = formatCodemodSize(benchCodemodSize());
+console.log(sizeTable);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The incident under load, before and after the codemod
@@ -166,6 +172,17 @@ ${files.length} files, 7 trials × 5 rounds, medians.
 | pool-config (analyse, rewrite, re-parse) | ${ours.toFixed(2)} |
 
 Ratio pool-config / identity: **${(ours / baseline).toFixed(2)}**.
+
+## Codemod cost on large input
+
+A generated setup module (examples/legacy-server's, then blocks of one tenant factory with its own
+\`new Sequelize\` and one helper) at ×1, ×2, ×4 and ×8 of 128 KiB (×8 is the 1 MiB size limit above which
+the command skips a file), against espree parsing the same text with tokens and comments, the floor of any
+tool that reads it; medians of 3 interleaved runs. The per-MB cost must stay flat: the last column is the
+codemod's ms/MB relative to ×1. (Splicing the whole text once per edit made it quadratic: a 5.8 MB file took
+213 s.)
+
+${sizeTable}
 
 ## Lint cost on real code
 

@@ -92,7 +92,12 @@ export function readSourceFile(file: string, maxBytes = MAX_SOURCE_BYTES): ReadO
   } catch (error) {
     return { ok: false, skip: false, reason: describeFsError(error, viaLinkSafe(file)) };
   }
-  const stats = statSync(realPath);
+  let stats;
+  try {
+    stats = statSync(realPath);
+  } catch (error) {
+    return { ok: false, skip: false, reason: describeFsError(error, false) };
+  }
   if (!stats.isFile()) return { ok: false, skip: false, reason: 'it is not a regular file' };
   if (stats.size > maxBytes) {
     return {
