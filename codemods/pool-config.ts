@@ -323,7 +323,7 @@ function planConstruction(
   if (options.kind === 'undefined') {
     return { construction, settings: defaultSettings, explicit, keptEntries, replicated };
   }
-  if (options.kind === 'unknown') {
+  if (options.kind === 'unknown' || options.kind === 'config') {
     const argument = optionsArgument === null ? null : skipTypeWrappers(optionsArgument);
     // sequelize-cli's models/index.js passes the options object read from config.json: merge into it.
     if (argument !== null && isSimpleReference(argument)) {

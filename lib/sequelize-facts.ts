@@ -25,6 +25,40 @@ export const SEQUELIZE_POOL_DEFAULTS: Readonly<Record<LifecycleKey, number>> = {
   evict: 1000,
 };
 
+/** The Sequelize major versions whose pool defaults are known. */
+export type SequelizeMajor = 4 | 5 | 6 | 7;
+
+/**
+ * The pool each Sequelize major fills in for keys left `undefined`, checked in the Sequelize sources (tags of
+ * github.com/sequelize/sequelize):
+ * - v4: `lib/dialects/abstract/connection-manager.js` `defaultPoolingConfig`, identical from v4.10.0 to v4.44.4:
+ *   `acquire: 10000, evict: 10000` (v4.0 to v4.9 had no `evict` default);
+ * - v5 (v5.1.0 to v5.22.5) and v6 (v6.1.0 to v6.37.8, `src/dialects/abstract/connection-manager.js`):
+ *   `_.defaults(config.pool || {}, { max: 5, min: 0, idle: 10000, acquire: 60000, evict: 1000 })`;
+ * - v7 (`@sequelize/core` 7.0.0-alpha.48, `packages/core/src/sequelize-typescript.ts`): the same numbers spread
+ *   under the user's pool (undefined keys removed), plus `maxUses: Infinity`; it uses sequelize-pool 8.
+ */
+export function poolDefaults(major: SequelizeMajor): Readonly<Record<LifecycleKey, number>> {
+  return major === 4 ? SEQUELIZE_V4_POOL_DEFAULTS : SEQUELIZE_POOL_DEFAULTS;
+}
+
+const SEQUELIZE_V4_POOL_DEFAULTS: Readonly<Record<LifecycleKey, number>> = {
+  max: 5,
+  min: 0,
+  idle: 10_000,
+  acquire: 10_000,
+  evict: 10_000,
+};
+
+/**
+ * Whether a SQLite instance uses its pool: v4 to v6's SQLite connection manager overrides `getConnection` and
+ * keeps one database handle per connection id (`this.connections[...]`, checked in v4.0.0, v5.22.5, v6.37.8),
+ * so `pool` has no effect; v7's `@sequelize/sqlite3` connects through the shared pool.
+ */
+export function sqliteUsesPool(major: SequelizeMajor): boolean {
+  return major === 7;
+}
+
 /**
  * sequelize-pool 7 reads these with `x || fallback`, so `0` is not "off" but this fallback
  * (sequelize-pool 8, used by Sequelize v7, takes 0 literally).

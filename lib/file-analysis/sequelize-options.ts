@@ -79,7 +79,7 @@ function analyseConstruction(host: AnalysisHost, node: TSESTree.NewExpression): 
   }
   if (fourth === undefined) return none('credentials');
   const value = resolveValue(host, fourth);
-  if (value.kind === 'object' || value.kind === 'unknown') {
+  if (value.kind === 'object' || value.kind === 'unknown' || value.kind === 'config') {
     return { ...base, form: 'credentials', optionsArgument: fourth, options: value };
   }
   if (value.kind === 'null' || value.kind === 'undefined') return none('credentials');

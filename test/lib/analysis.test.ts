@@ -69,6 +69,19 @@ function summarise(value: ResolvedValue): unknown {
       };
     case 'array':
       return value.elements?.map(summarise) ?? '<array>';
+    case 'config': {
+      const where = value.source === 'node-config' ? 'node-config' : `${value.base}:${value.specifier}`;
+      const environment =
+        value.source === 'sequelize-cli' && value.environment !== null
+          ? value.environment.kind === 'variable'
+            ? `[${value.environment.variable}||${value.environment.fallback ?? ''}]`
+            : value.environment.kind === 'literal'
+              ? `[${value.environment.value}]`
+              : '[?]'
+          : '';
+      const fallback = value.fallback === null ? '' : ` else ${JSON.stringify(summarise(value.fallback))}`;
+      return `<config ${where}${environment} ${value.keyPath.join('.')}${fallback}>`;
+    }
     default:
       return `<${value.kind}>`;
   }
@@ -89,7 +102,33 @@ describe('resolveValue', () => {
     ['a known left side wins', 'const result = 20 || 50;', 20],
     ['0 || x is x', 'const result = 0 || 50;', 50],
     ['a raw environment variable is an unknown string', 'const result = process.env.DB_POOL_MAX;', null],
-    ['config.get is unknown', "import config from 'config'; const result = config.get('db.pool.max');", '<unknown>'],
+    ['config.get is a node-config reference', "import config from 'config'; const result = config.get('db.pool.max');", '<config node-config db.pool.max>'],
+    ['config.a.b is the same reference', "const config = require('config'); const result = config.db.pool.max;", '<config node-config db.pool.max>'],
+    ['a sub-object get extends the path', "const config = require('config'); const result = config.get('db').get('pool');", '<config node-config db.pool>'],
+    [
+      'has ? get : default keeps the default',
+      "import config from 'config'; const result = config.has('db.pool') ? config.get('db.pool') : { max: 5 };",
+      '<config node-config db.pool else {"max":5}>',
+    ],
+    ['node-config methods are not keys', "import config from 'config'; const result = config.util;", '<unknown>'],
+    [
+      'sequelize-cli models/index.js: require(__dirname + …)[env]',
+      "const env = process.env.NODE_ENV || 'development'; const config = require(__dirname + '/../config/config.json')[env]; const result = config.pool;",
+      '<config module:./../config/config.json[NODE_ENV||development] pool>',
+    ],
+    [
+      'path.join(__dirname, …) and a bare NODE_ENV',
+      "const path = require('path'); const result = require(path.join(__dirname, '..', 'config', 'config.js'))[process.env.NODE_ENV];",
+      '<config module:./../config/config.js[NODE_ENV||] >',
+    ],
+    [
+      'an ESM default import of config.json, indexed later',
+      "import configs from '../config/config.json'; const env = process.env.NODE_ENV ?? 'development'; const result = configs[env].pool.max;",
+      '<config module:../config/config.json[NODE_ENV||development] pool.max>',
+    ],
+    ['a literal environment', "const result = require('../config/config.json').production.pool;", '<config module:../config/config.json[production] pool>'],
+    ['path.resolve from the working directory', "import path from 'path'; const result = require(path.resolve('config', 'config.json'))['test'];", '<config cwd:config/config.json[test] >'],
+    ['a require of another module is not config', "const result = require('./models').pool;", '<unknown>'],
     ['a call is unknown', 'const result = computeMax();', '<unknown>'],
     ['a parameter is unknown', 'function f(max: number) { const result = max; }', '<unknown>'],
     ['a shadowed Number is not the global', "const Number = (x: unknown) => 5; const result = Number('7');", '<unknown>'],
@@ -100,6 +139,11 @@ describe('resolveValue', () => {
       'an unknown spread makes earlier keys overridable and adds unknown keys',
       "import config from 'config'; const result = { max: 10, ...config.get('pool'), min: 2 };",
       { max: '<overridable>', min: 2, '...': '<unknown>' },
+    ],
+    [
+      'the options object of models/index.js, spread under a written key',
+      "const env = process.env.NODE_ENV || 'development'; const config = require('../config/config.json')[env]; const result = { ...config, logging: false };",
+      { logging: false, '...': '<unknown>' },
     ],
     ['destructuring with defaults', 'const { max = 10, min } = { min: 1 }; const result = [max, min];', [10, 1]],
     ['Object.assign merges', 'const result = Object.assign({}, { max: 1 }, { min: 0 });', { max: 1, min: 0 }],
