@@ -66,6 +66,29 @@ export function isUnshadowedGlobal(host: AnalysisHost, identifier: TSESTree.Iden
 }
 
 /**
+ * True when `identifier` is Node's `process`: the global, or a binding of `require('process')` /
+ * `import process from 'node:process'` (sequelize-cli's generated models/index.js has `const process = require('process')`).
+ */
+export function isProcessObject(host: AnalysisHost, identifier: TSESTree.Identifier): boolean {
+  if (isUnshadowedGlobal(host, identifier, 'process')) return identifier.name === 'process';
+  const def = findVariable(host, identifier)?.defs[0];
+  if (def === undefined) return false;
+  if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+    return def.parent.type === AST_NODE_TYPES.ImportDeclaration && ['process', 'node:process'].includes(def.parent.source.value) && def.node.type !== AST_NODE_TYPES.ImportSpecifier;
+  }
+  if (def.type !== TSESLint.Scope.DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier || def.node.init === null) return false;
+  const init = skipTypeWrappers(def.node.init);
+  return (
+    init.type === AST_NODE_TYPES.CallExpression &&
+    init.callee.type === AST_NODE_TYPES.Identifier &&
+    init.callee.name === 'require' &&
+    init.arguments.length === 1 &&
+    init.arguments[0] !== undefined &&
+    ['process', 'node:process'].includes(staticString(init.arguments[0]) ?? '')
+  );
+}
+
+/**
  * The single expression a variable is bound to for its whole life, or null.
  * A `const`, or a `let`/`var` written exactly once (by its initializer), qualifies.
  */

@@ -7,6 +7,7 @@ import type { AnalysisHost } from './ast';
 
 import {
   findVariable,
+  isProcessObject,
   isUnshadowedGlobal,
   memberName,
   patternPath,
@@ -63,7 +64,7 @@ export type ResolvedConfig =
       kind: 'config';
       /**
        * A configuration file the module loads, keyed by environment as sequelize-cli's are:
-       * `require(__dirname + '/../config/config.json')[env]`, `import configs from '../config/config.json'`.
+       * `require(__dirname + '/../config/config.json')[env]`, or an ESM default import of `config/config.json`.
        */
       source: 'sequelize-cli';
       node: TSESTree.Node;
@@ -324,7 +325,7 @@ function resolveMember(
     object.type === AST_NODE_TYPES.MemberExpression &&
     memberName(object) === 'env' &&
     object.object.type === AST_NODE_TYPES.Identifier &&
-    isUnshadowedGlobal(host, object.object, 'process')
+    isProcessObject(host, object.object)
   ) {
     return { kind: 'string', node, value: null };
   }
@@ -516,7 +517,7 @@ function cliConfigRoot(node: TSESTree.Node, specifier: string, base: 'cwd' | 'mo
   return { kind: 'config', source: 'sequelize-cli', node, specifier, base, environment: null, keyPath: [], fallback: null };
 }
 
-/** `import config from 'config'` / `import * as config from 'config'` / `import configs from '../config/config.json'`. */
+/** `import config from 'config'` / `import * as config from 'config'` / a default import of a config file (`config/config.json`). */
 function importedConfig(specifierNode: TSESTree.Node, declaration: TSESTree.Node | null, at: TSESTree.Node): ResolvedConfig | null {
   if (declaration?.type !== AST_NODE_TYPES.ImportDeclaration) return null;
   if (specifierNode.type !== AST_NODE_TYPES.ImportDefaultSpecifier && specifierNode.type !== AST_NODE_TYPES.ImportNamespaceSpecifier) return null;
@@ -712,7 +713,7 @@ function environmentReference(host: AnalysisHost, raw: TSESTree.Node, depth: num
     node.object.type === AST_NODE_TYPES.MemberExpression &&
     memberName(node.object) === 'env' &&
     node.object.object.type === AST_NODE_TYPES.Identifier &&
-    isUnshadowedGlobal(host, node.object.object, 'process')
+    isProcessObject(host, node.object.object)
   ) {
     const variable = memberName(node);
     return variable === null ? { kind: 'unknown' } : { kind: 'variable', variable, fallback: null };

@@ -17,7 +17,7 @@ import { parseTree, printParseErrorCode } from 'jsonc-parser';
 
 import type { AnalysisHost } from '../file-analysis/ast';
 
-import { findVariable, isUnshadowedGlobal, memberName, skipTypeWrappers, soleInitializer, staticKeyName } from '../file-analysis/ast';
+import { findVariable, isProcessObject, isUnshadowedGlobal, memberName, skipTypeWrappers, soleInitializer, staticKeyName } from '../file-analysis/ast';
 
 /** Where a value is written: 1-based line and column, and the value's `[start, end)` in the file. */
 export interface ConfigPosition {
@@ -451,7 +451,7 @@ function environmentVariableName(node: TSESTree.MemberExpression, host: Analysis
     object.type !== AST_NODE_TYPES.MemberExpression ||
     memberName(object) !== 'env' ||
     object.object.type !== AST_NODE_TYPES.Identifier ||
-    (host === null ? object.object.name !== 'process' : !isUnshadowedGlobal(host, object.object, 'process'))
+    (host === null ? object.object.name !== 'process' : !isProcessObject(host, object.object))
   ) {
     return null;
   }

@@ -1,6 +1,6 @@
 /**
- * Every `new Sequelize` in a project and the pool each one really opens: what the file says, Sequelize's
- * defaults where it says nothing, and node-config's `db.options.pool` where the pool is config-driven.
+ * Every `new Sequelize` in a project and the pool each one really opens (lib/project/effective-pool.ts): what
+ * the file says, the config files it reads (sequelize-cli, node-config), Sequelize's defaults where nothing does.
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 
+import type { EffectiveSetting } from './effective-pool';
 import type { NodeConfig } from './node-config';
 import type { ProjectModule } from './project-modules';
 import type { SequelizeConstruction } from '../file-analysis/sequelize-options';
@@ -18,11 +19,10 @@ import { childNodes, staticString } from '../file-analysis/ast';
 import { mutuallyExclusive } from '../file-analysis/instance-lifetime';
 import { readProperty } from '../file-analysis/resolve-value';
 import { knownDialect } from './pool-budget';
-import { configValue } from './node-config';
+import { describeOrigin, effectivePool } from './effective-pool';
 import { projectSourceFiles } from './project-files';
 import { loadProjectModule, readModuleText } from './project-modules';
-import { SEQUELIZE_POOL_DEFAULTS } from '../sequelize-facts';
-import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../file-analysis/sequelize-options';
+import { sequelizeConstruction } from '../file-analysis/sequelize-options';
 
 export interface PoolFinding {
   file: string;
@@ -75,7 +75,7 @@ export function constructionDialect(construction: SequelizeConstruction): Dialec
 }
 
 /** Every `new Sequelize(...)` of a parsed module, wherever it is written. */
-function constructionsIn(module: ProjectModule): SequelizeConstruction[] {
+export function constructionsIn(module: ProjectModule): SequelizeConstruction[] {
   const found: SequelizeConstruction[] = [];
   const visit = (node: TSESTree.Node): void => {
     if (node.type === AST_NODE_TYPES.NewExpression) {
@@ -88,11 +88,42 @@ function constructionsIn(module: ProjectModule): SequelizeConstruction[] {
   return found;
 }
 
-/** Scans `root` (tests and dependencies skipped) for Sequelize instances and their pool size. */
-export function scanProjectPools(root: string, config: NodeConfig | null): ProjectScan {
+/** What the scan assumes about the deployment: its NODE_ENV and the environment variables known to be set. */
+export interface ScanSettings {
+  environment: string;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** How doctor names where a `max` comes from (its report and tests use these words). */
+function describeMaxSource(setting: EffectiveSetting, root: string): string {
+  const { origin } = setting;
+  switch (origin.kind) {
+    case 'code':
+      return setting.overriddenBy.length > 0 ? 'the fallback in the file' : 'the file';
+    case 'default':
+      return "Sequelize's default";
+    case 'config-file':
+      return origin.format === 'node-config'
+        ? `config ${origin.keyPath.join('.')} (NODE_ENV=${origin.environment})`
+        : `${path.relative(root, origin.file)} ${origin.keyPath.join('.')}`;
+    case 'unknown':
+      return `unknown: ${origin.reason}`;
+    default:
+      return describeOrigin(setting, root);
+  }
+}
+
+/**
+ * Scans `root` (tests and dependencies skipped) for Sequelize instances and their pool size in one environment.
+ * `settings` may be doctor's node-config view (its environment is used) or the environment itself; config files
+ * are read through lib/project/config-files.ts (lib/project/effective-pool.ts), once per process.
+ */
+export function scanProjectPools(root: string, settings: NodeConfig | ScanSettings | null): ProjectScan {
   const pools: PoolFinding[] = [];
   const unparsable: string[] = [];
   const tooLarge: string[] = [];
+  const environment = settings?.environment ?? process.env.NODE_ENV ?? 'development';
+  const env = settings !== null && 'env' in settings ? (settings.env ?? {}) : {};
   for (const file of projectSourceFiles(root, { skipDirectories: ['test', 'tests', '__tests__'], skipFiles: /\.(?:test|spec)\.[^.]+$/u })) {
     const read = readModuleText(file);
     if (read === null && isOversized(file)) {
@@ -119,38 +150,21 @@ export function scanProjectPools(root: string, config: NodeConfig | null): Proje
       }
     }
     for (const construction of constructions) {
-      const pool = poolState(construction);
-      const state = poolKeyState(pool, 'max');
-      let max: number | null = null;
-      let maxSource = 'unknown: options the doctor cannot read';
-      if (state.state === 'default') {
-        max = SEQUELIZE_POOL_DEFAULTS.max;
-        maxSource = "Sequelize's default";
-      } else if (state.state === 'set' && state.value.kind === 'number') {
-        max = state.value.value;
-        maxSource = state.value.viaFallback ? 'the fallback in the file' : 'the file';
-      } else {
-        // Config-driven (`{ ...POOL_DEFAULTS, ...DB_OPTIONS.pool }`): the file's default unless config overrides it.
-        const written = pool.state === 'known' ? pool.pool.properties.get('max') : undefined;
-        if (written?.value.kind === 'number') {
-          max = written.value.value;
-          maxSource = 'the file (config may override it)';
-        }
-        const configured = config === null ? undefined : configValue(config, 'db.options.pool.max');
-        if (typeof configured === 'number') {
-          max = configured;
-          maxSource = `config db.options.pool.max (NODE_ENV=${config?.environment ?? ''})`;
-        }
-      }
+      const effective = effectivePool(construction, { filename: file, host: module.host, projectRoot: root, environment, env });
+      const setting = effective.pool.max;
+      const value = setting.known ? Number(setting.value) : Number.NaN;
+      const max = Number.isFinite(value) ? value : null;
+      const maxSource = describeMaxSource(setting, root);
+      const configuredDialect = effective.dialect.known && typeof effective.dialect.value === 'string' ? knownDialect(effective.dialect.value) : null;
       pools.push({
         file: path.relative(root, file),
         line: construction.node.loc.start.line,
         module: construction.module,
         max,
         maxSource,
-        replicated: usesReplication(construction),
+        replicated: effective.replication,
         ...(groups.has(construction) ? { exclusiveGroup: groups.get(construction) } : {}),
-        dialect: constructionDialect(construction),
+        dialect: constructionDialect(construction) ?? configuredDialect,
         startupParameters: constructionStartupParameters(construction),
       });
     }
