@@ -92,7 +92,12 @@ export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' 
 /** Files under `directory` whose text may construct Sequelize (a cheap check: the analysis decides what really is). */
 function findSequelizeFiles(directory: string): string[] {
   return projectSourceFiles(directory).filter((file) => {
-    const text = readFileSync(file, 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(file, 'latin1');
+    } catch {
+      return true; // reported in one line when it is read for real
+    }
     return text.includes('Sequelize') && /\bnew\b/u.test(text);
   });
 }

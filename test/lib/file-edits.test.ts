@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileOperations, PlannedWrite } from '../../lib/edits/file-plan';
 import type { SourceFile } from '../../lib/edits/source-file';
 
-import { applyPlannedWrites, nodeFileOperations } from '../../lib/edits/file-plan';
+import { applyPlannedWrites, nodeFileOperations, writeRefusal } from '../../lib/edits/file-plan';
 import { encodeText, readSourceFile } from '../../lib/edits/source-file';
 import { applyTextEdits } from '../../lib/edits/text-edits';
 
@@ -217,5 +217,21 @@ describe('applyTextEdits', () => {
     expect(applyTextEdits(source, edits)).toBe('yx'.repeat(10_000));
     expect(applyTextEdits('ab', [{ start: 1, end: 1, text: '1' }, { start: 1, end: 1, text: '2' }, { start: 1, end: 2, text: 'B' }])).toBe('a21B');
     expect(() => applyTextEdits('abc', [{ start: 0, end: 2, text: '' }, { start: 1, end: 3, text: '' }])).toThrow('overlapping edits at offset 1');
+  });
+});
+
+describe('writeRefusal', () => {
+  it('refuses to rewrite a file owned by someone else when not running as root (the rename would make it ours)', () => {
+    const source = read(fileWith('db.js', 'a;\n'));
+    const getuid = process.getuid;
+    process.getuid = () => source.uid + 1;
+    try {
+      expect(writeRefusal({ ...source, uid: source.uid })).toBe(
+        `it is owned by uid ${source.uid}, and rewriting it as uid ${source.uid + 1} would change its owner; run as its owner`,
+      );
+      expect(writeRefusal({ ...source, uid: source.uid + 1 })).toBeNull();
+    } finally {
+      process.getuid = getuid;
+    }
   });
 });
