@@ -144,6 +144,20 @@ function changedSinceRead(ops: FileOperations, file: SourceFile): string | null 
  * temporary files are removed and the files already renamed get their original bytes back the same way.
  */
 export function applyPlannedWrites(writes: readonly PlannedWrite[], ops: FileOperations = nodeFileOperations): ApplyOutcome {
+  // Ctrl-C or a TERM while files are being replaced would leave some replaced and others not. With a listener
+  // attached, Node handles those signals on its event loop, which this synchronous function never yields to:
+  // the writes (milliseconds) finish first.
+  const defer = (): void => undefined;
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, defer);
+  try {
+    return applyAll(writes, ops);
+  } finally {
+    for (const signal of signals) process.off(signal, defer);
+  }
+}
+
+function applyAll(writes: readonly PlannedWrite[], ops: FileOperations): ApplyOutcome {
   for (const { file } of writes) {
     const reason = writeRefusal(file) ?? changedSinceRead(ops, file);
     if (reason !== null) return { ok: false, file: file.path, reason, rolledBack: true };
