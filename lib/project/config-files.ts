@@ -52,6 +52,7 @@ const readCache = new Map<string, CachedRead>();
 /** Forgets every cached config file (tests that rewrite files in place within one mtime tick use it). */
 export function clearConfigFileCache(): void {
   readCache.clear();
+  modelCache.clear();
 }
 
 function cached(file: string, key: string, read: (text: string) => ConfigFileRead): ConfigFileRead {
@@ -511,12 +512,47 @@ export interface NodeConfigModel {
  */
 export function loadNodeConfig(settings: NodeConfigSettings): NodeConfigModel | null {
   const env = settings.env ?? {};
-  const { projectRoot } = settings;
-  const configuredDirectory = env.NODE_CONFIG_DIR;
-  const directories = (configuredDirectory === undefined || configuredDirectory === '' ? path.join(projectRoot, 'config') : configuredDirectory)
+  // Memoized per settings, and per the config directories' and files' mtimes: one lint asks for the same
+  // configuration once per key of every instance.
+  const key = JSON.stringify([settings.projectRoot, ...NODE_CONFIG_VARIABLES.map((name) => env[name] ?? null)]);
+  const cachedModel = modelCache.get(key);
+  if (cachedModel !== undefined && cachedModel.stamp === stampOf(cachedModel.watched)) return cachedModel.model;
+  const model = computeNodeConfig(settings);
+  const watched = model === null ? nodeConfigDirectories(settings.projectRoot, env) : [...model.directories, ...model.files.map((file) => file.file)];
+  modelCache.set(key, { stamp: stampOf(watched), watched, model });
+  return model;
+}
+
+/** The variables node-config's result depends on (custom environment variables stay symbolic). */
+const NODE_CONFIG_VARIABLES = ['NODE_CONFIG_DIR', 'NODE_CONFIG_ENV', 'NODE_ENV', 'NODE_APP_INSTANCE', 'NODE_CONFIG', 'HOST', 'HOSTNAME'] as const;
+
+const modelCache = new Map<string, { stamp: string; watched: string[]; model: NodeConfigModel | null }>();
+
+function stampOf(paths: readonly string[]): string {
+  return paths
+    .map((file) => {
+      try {
+        const stats = statSync(file);
+        return `${stats.mtimeMs}:${stats.size}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('|');
+}
+
+function nodeConfigDirectories(projectRoot: string, env: Readonly<Record<string, string | undefined>>): string[] {
+  const configured = env.NODE_CONFIG_DIR;
+  return (configured === undefined || configured === '' ? path.join(projectRoot, 'config') : configured)
     .split(path.delimiter)
     .filter(Boolean)
     .map((directory) => path.resolve(projectRoot, directory));
+}
+
+function computeNodeConfig(settings: NodeConfigSettings): NodeConfigModel | null {
+  const env = settings.env ?? {};
+  const { projectRoot } = settings;
+  const directories = nodeConfigDirectories(projectRoot, env);
   let environmentFrom: NodeConfigModel['environmentFrom'] = 'default';
   let environmentList = 'development';
   if (env.NODE_CONFIG_ENV) {

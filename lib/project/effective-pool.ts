@@ -355,7 +355,8 @@ function effectiveDialect(construction: SequelizeConstruction, options: Resolved
   }
   const outcome = lookupResolved(options, ['dialect'], lookup);
   if (outcome.kind === 'setting') return outcome.setting;
-  return unknownSetting('no dialect is given (Sequelize requires one)', outcome.overriddenBy);
+  if (outcome.overriddenBy.length > 0) return unknownSetting(`read from ${outcome.overriddenBy.join(', ')} at run time`, outcome.overriddenBy);
+  return unknownSetting('no dialect is given (Sequelize requires one)');
 }
 
 /** `process.env.DATABASE_URL`, or `process.env[config.use_env_variable]` with the name read from the config. */
@@ -448,6 +449,8 @@ export function configuredEnvironments(construction: SequelizeConstruction, cont
   return [...names];
 }
 
+const NOT_ENVIRONMENTS = new Set(['config', 'database', 'db', 'index', 'sequelize', 'sequelizerc', 'env', 'constants']);
+
 /** Deployment names node-config files exist for (`production.json`, `staging.yml`), not default/local/custom ones. */
 function nodeConfigEnvironments(projectRoot: string, env: Readonly<Record<string, string | undefined>>): string[] {
   const directories = (env.NODE_CONFIG_DIR || path.join(projectRoot, 'config')).split(path.delimiter).filter(Boolean);
@@ -464,6 +467,8 @@ function nodeConfigEnvironments(projectRoot: string, env: Readonly<Record<string
       if (!(NODE_CONFIG_EXTENSIONS as readonly string[]).includes(extension)) continue;
       const base = entry.slice(0, -(extension.length + 1));
       if (base === 'default' || base === 'local' || base.startsWith('local-') || base.startsWith('default-') || base === 'custom-environment-variables') continue;
+      // Other files a config/ folder often holds (sequelize-cli's config, a database module) are not deployments.
+      if (NOT_ENVIRONMENTS.has(base)) continue;
       names.push(base);
     }
   }

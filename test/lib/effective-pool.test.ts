@@ -200,3 +200,55 @@ describe('effectivePool: code only, versions and dialects', () => {
     expect(pool.pool.min).toMatchObject({ known: false });
   });
 });
+
+describe('effectivePool on real setup modules (test/fixtures/config-files/corpus, provenance in each PROVENANCE.md)', () => {
+  const CORPUS = path.join(FIXTURES, 'corpus');
+
+  it('opencollective-api: node-config default/production and PG_MAX_CONNECTIONS, through a spread of config.database.options', () => {
+    const root = path.join(CORPUS, '34-opencollective-node-config-options-spread');
+    const [entry] = constructions(path.join(root, 'server/lib/sequelize.ts'));
+    if (entry === undefined) throw new Error('no construction');
+    const pools = effectivePools(entry.construction, { ...entry.context, projectRoot: root });
+    expect(pools.map((pool) => [pool.environment, pool.pool.max.value, describeOrigin(pool.pool.max, root), pool.pool.max.overriddenBy])).toEqual([
+      ['development', 10, 'config/default.json:12 database.options.pool.max (NODE_ENV=development)', ['PG_MAX_CONNECTIONS']],
+      ['production', 50, 'config/production.json:7 database.options.pool.max (NODE_ENV=production)', ['PG_MAX_CONNECTIONS']],
+    ]);
+    const production = pools[1] as EffectivePool;
+    expect(production.pool.min.value).toBe(10);
+    expect(production.pool.acquire.value).toBe(60000);
+    expect(production.pool.idle).toMatchObject({ value: 10000, origin: { kind: 'default' } });
+    // node-config hands the variable over as a string (no __format); the app parses it itself.
+    const overridden = effectivePool(entry.construction, { ...entry.context, projectRoot: root, environment: 'production', env: { PG_MAX_CONNECTIONS: '20' } });
+    expect(overridden.pool.max).toMatchObject({ known: true, value: '20', origin: { kind: 'env', variable: 'PG_MAX_CONNECTIONS' } });
+  });
+
+  it('todo-back-end: the production pool of config.js applies only to the branch that reads it', () => {
+    const root = path.join(CORPUS, '42-todo-backend-cli-configjs-production-pool-bypassed');
+    const [urlBranch, configBranch] = constructions(path.join(root, 'models/index.js'));
+    if (urlBranch === undefined || configBranch === undefined) throw new Error('two constructions expected');
+    // The production branch ignores config.js: Sequelize's default, and the dialect comes from DATABASE_URL.
+    const production = effectivePool(urlBranch.construction, { ...urlBranch.context, projectRoot: root, environment: 'production' });
+    expect(production.pool.max).toMatchObject({ value: 5, origin: { kind: 'default' } });
+    expect(production.configFiles).toEqual([]);
+    expect(production.dialect).toMatchObject({ known: false, overriddenBy: ['DATABASE_URL'] });
+    const fromConfig = effectivePools(configBranch.construction, { ...configBranch.context, projectRoot: root });
+    expect(fromConfig.map((pool) => [pool.environment, pool.pool.max.value, pool.pool.max.origin.kind])).toEqual([
+      ['development', 5, 'default'],
+      ['test', 5, 'default'],
+      ['production', 5, 'config-file'],
+    ]);
+    expect(fromConfig[2]?.pool.acquire).toMatchObject({ value: 30000, origin: { kind: 'config-file', file: path.join(root, 'config/config.js'), position: { line: 26 } } });
+  });
+
+  it('CloudBread: config/sequelize.json per environment, mssql with a pool in development, mysql without one elsewhere', () => {
+    const root = path.join(CORPUS, '21-cloudbread-cli-json-mssql-pool-dev-only/CloudBread-Core');
+    const [entry] = constructions(path.join(root, 'models/index.js'));
+    if (entry === undefined) throw new Error('no construction');
+    const pools = effectivePools(entry.construction, { ...entry.context, projectRoot: root });
+    expect(pools.map((pool) => [pool.environment, pool.dialect.value, pool.pool.max.origin.kind, pool.pool.idle.origin.kind])).toEqual([
+      ['development', 'mssql', 'config-file', 'config-file'],
+      ['test', 'mysql', 'default', 'default'],
+      ['production', 'mysql', 'default', 'default'],
+    ]);
+  });
+});
