@@ -14,6 +14,7 @@ import { createRule } from '../lib/create-rule';
 import { importedConstruction, loadedSpecifiers } from '../lib/project/import-graph';
 import { calledFactory, registrationOf } from '../lib/project/instance-factories';
 import { lintedModule } from '../lib/project/module-summary';
+import { noteLintedFile } from '../lib/project/project-modules';
 import { enclosingFunction, instanceLifetime, isLazyCall, mutuallyExclusive, repetitionAround } from '../lib/file-analysis/instance-lifetime';
 import { SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
 import { poolKeyState, poolState, sequelizeConstruction } from '../lib/file-analysis/sequelize-options';
@@ -129,6 +130,8 @@ export default createRule<Options, MessageIds>({
     const filename = context.physicalFilename;
     const relative = path.relative(context.cwd, filename).split(path.sep).join('/');
     if (allow.length > 0 && allowMatcher(allow)(relative)) return {};
+    // An editor lints the file it saves: if that file changed on disk, other modules' cached facts are re-checked.
+    if (path.isAbsolute(filename)) noteLintedFile(filename);
     const constructions: SequelizeConstruction[] = [];
     /** Calls and `new` expressions that may call a factory (a callee the analysis can name). */
     const calls: (TSESTree.CallExpression | TSESTree.NewExpression)[] = [];
@@ -138,7 +141,7 @@ export default createRule<Options, MessageIds>({
     /** Where `fn` is registered to run per request or tick (this file or, for an exported function, any project file). */
     function registered(fn: TSESTree.Node | null): { fn: TSESTree.Node; at: RegisteredAt } | null {
       if (fn === null || !isFunctionNode(fn)) return null;
-      const at = registrationOf(linted(), fn);
+      const at = registrationOf(linted(), fn, context.cwd);
       return at === null ? null : { fn, at };
     }
 

@@ -1,5 +1,8 @@
-// Lint cost of the cross-file rule (single-instance) on generated projects, as ratios against a parse-only run
-// in the same process: `node scripts/bench-lint.mjs [files...]` (default 2000 and 20000). Used by `npm run bench`.
+// Lint cost of the cross-file rule (single-instance) on generated projects, as ratios against a run with one empty
+// rule (parse, traversal and code path analysis: what any rule costs) in the same process:
+// `node scripts/bench-lint.mjs [files...]` (default 2000 and 20000). Used by `npm run bench`.
+// `benchConstructingGrowth` grows the number of files that construct an instance ×2, ×4, ×8 over a fixed chain of
+// modules and reports the cost per constructing file, which must stay flat.
 //
 // Each generated module imports two earlier modules (relative paths), so every module's import closure is most
 // of the project. Two shapes: "typical" (one setup module creates the instance, two modules open a second pool)
@@ -15,7 +18,11 @@ import { ESLint } from 'eslint';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const plugin = require(path.join(root, 'dist', 'index.js'));
-const { clearProjectModuleCache } = require(path.join(root, 'dist', 'lib', 'project-modules.js'));
+const { clearProjectModuleCache } = require(path.join(root, 'dist', 'lib', 'project', 'project-modules.js'));
+
+const emptyRule = { meta: { type: 'problem', schema: [] }, create: () => ({ Program() {} }) };
+/** The baseline: one rule that does nothing, so ESLint traverses the AST and runs code path analysis, as for any rule. */
+const EMPTY = { 'bench/empty': 'error' };
 
 /** Writes a project of `count` modules and returns its folder. */
 export function generateProject(count, shape = 'adversarial') {
@@ -57,12 +64,15 @@ async function lintSeconds(directory, rules) {
     overrideConfigFile: true,
     overrideConfig: [
       { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs' } },
-      { plugins: { 'sequelize-pool': plugin }, rules },
+      { plugins: { 'sequelize-pool': plugin, bench: { rules: { empty: emptyRule } } }, rules },
     ],
   });
-  const start = process.hrtime.bigint();
+  // CPU time of this process, not wall time: the machines are shared, and other processes' load would otherwise
+  // decide the ratio. (ESLint lints in this process, on one thread.)
+  const cpu = process.cpuUsage();
   const results = await eslint.lintFiles(['src']);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const seconds = (used.user + used.system) / 1e6;
   const reports = results.reduce((sum, result) => sum + result.messages.length, 0);
   return { seconds, reports };
 }
@@ -76,9 +86,9 @@ export async function benchSingleInstance(counts = [2000, 20000], shapes = ['typ
       const baseline = [];
       const withRule = [];
       let reports = 0;
-      await lintSeconds(directory, {}); // warm-up: file system cache, ESLint's own start-up
+      await lintSeconds(directory, EMPTY); // warm-up: file system cache, ESLint's own start-up
       for (let trial = 0; trial < trials; trial += 1) {
-        baseline.push((await lintSeconds(directory, {})).seconds);
+        baseline.push((await lintSeconds(directory, EMPTY)).seconds);
         const run = await lintSeconds(directory, { 'sequelize-pool/single-instance': 'error' });
         withRule.push(run.seconds);
         reports = run.reports;
@@ -94,7 +104,7 @@ export async function benchSingleInstance(counts = [2000, 20000], shapes = ['typ
 
 export function formatSingleInstance(rows) {
   const lines = [
-    '| project | files | no rules (s) | single-instance (s) | ratio | per 1,000 files (s) | reports |',
+    '| project | files | one empty rule (s) | single-instance (s) | ratio | per 1,000 files (s) | reports |',
     '| :--- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const row of rows) {
@@ -105,7 +115,80 @@ export function formatSingleInstance(rows) {
   return lines.join('\n');
 }
 
+/**
+ * A chain of `chain` modules (each requires the previous one) and `constructing` files that each require the end of
+ * the chain and create an instance: every constructing file's import closure is the whole chain.
+ */
+function generateChainProject(chain, constructing) {
+  const directory = mkdtempSync(path.join(tmpdir(), `bench-chain-${constructing}-`));
+  const perFolder = 100;
+  const file = (index) => `src/chain/m${Math.floor(index / perFolder)}/f${index % perFolder}.js`;
+  for (let index = 0; index < chain; index += 1) {
+    const lines = ["'use strict';"];
+    if (index > 0) lines.push(`const previous = require('../m${Math.floor((index - 1) / perFolder)}/f${(index - 1) % perFolder}');`);
+    lines.push(`module.exports = { value: ${index}, previous: ${index > 0 ? 'previous' : 'null'} };`);
+    const target = path.join(directory, file(index));
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, `${lines.join('\n')}\n`);
+  }
+  const last = file(chain - 1).replace(/\.js$/u, '');
+  for (let index = 0; index < constructing; index += 1) {
+    const target = path.join(directory, `src/setup/db${index}.js`);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(
+      target,
+      `'use strict';\nconst { Sequelize } = require('sequelize');\nconst chain = require('../../${last}');\nmodule.exports = { db: new Sequelize(process.env.DB_${index}), chain };\n`,
+    );
+  }
+  writeFileSync(path.join(directory, 'package.json'), '{ "name": "bench-chain", "private": true }\n');
+  return directory;
+}
+
+/** Constructing files ×1, ×2, ×4, ×8 over one chain: seconds over the empty-rule baseline per constructing file. */
+export async function benchConstructingGrowth(chain = 5000, base = 50, factors = [1, 2, 4, 8]) {
+  const rows = [];
+  for (const factor of factors) {
+    const constructing = base * factor;
+    const directory = generateChainProject(chain, constructing);
+    try {
+      await lintSeconds(directory, EMPTY);
+      const baseline = [];
+      const withRule = [];
+      let reports = 0;
+      for (let trial = 0; trial < 3; trial += 1) {
+        baseline.push((await lintSeconds(directory, EMPTY)).seconds);
+        const run = await lintSeconds(directory, { 'sequelize-pool/single-instance': 'error' });
+        withRule.push(run.seconds);
+        reports = run.reports;
+      }
+      const median = (values) => [...values].sort((a, b) => a - b)[1];
+      rows.push({ chain, constructing, baseline: median(baseline), withRule: median(withRule), reports });
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }
+  return rows;
+}
+
+export function formatConstructingGrowth(rows) {
+  const lines = [
+    '| chain modules | constructing files | one empty rule (s) | single-instance (s) | ratio | extra ms per constructing file | reports |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of rows) {
+    const extra = Math.max(0, row.withRule - row.baseline) * 1000 / row.constructing;
+    lines.push(
+      `| ${row.chain} | ${row.constructing} | ${row.baseline.toFixed(2)} | ${row.withRule.toFixed(2)} | ${(row.withRule / row.baseline).toFixed(2)} | ${extra.toFixed(1)} | ${row.reports} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] === 'growth') {
+    console.log(formatConstructingGrowth(await benchConstructingGrowth()));
+    process.exit(0);
+  }
   const counts = process.argv.slice(2).map(Number).filter((count) => count > 0);
   const rows = await benchSingleInstance(counts.length > 0 ? counts : undefined);
   console.log(formatSingleInstance(rows));

@@ -15,7 +15,8 @@ import path from 'node:path';
 import type { ProjectModule } from './project-modules';
 
 import { childNodes, isFunctionNode, staticString } from '../file-analysis/ast';
-import { isRelativeSpecifier, loadModuleSyntax, loadProjectModule, resolveRelativeModule } from './project-modules';
+import { lexLoadedSpecifiers } from '../file-analysis/import-lexer';
+import { isRelativeSpecifier, loadModuleSyntax, loadProjectModule, projectEpoch, readModuleText, resolveRelativeModule } from './project-modules';
 import { requiredModule, sequelizeConstructorModule } from '../file-analysis/sequelize-detection';
 
 /** A construction that runs when its module is loaded. */
@@ -173,49 +174,180 @@ export function resolveProjectSpecifier(fromFilename: string, specifier: string)
   return null;
 }
 
-/** A module that mentions none of these loads nothing and is never parsed. */
+/** A module that mentions none of these loads nothing and is never read further. */
 const MAY_IMPORT = /\b(?:import|require|export)\b/u;
 
+/** What the graph keeps per module: the project files it loads, and the constructions its loading runs. */
+interface GraphNode {
+  targets: string[];
+  constructions: LoadTimeConstruction[];
+}
+
+/** Per module: its node, valid while the module's text is the same string and the epoch has not changed. */
+const nodeCache = new Map<string, { text: string; epoch: number; specifiers: string[]; node: GraphNode }>();
+
 /**
- * A module as the graph needs it: with scope analysis when it may construct an instance (its text mentions
- * `Sequelize`), else its syntax alone, which is all that reading its imports takes.
+ * Resolved specifiers per importing folder. A resolved file is kept while it exists (its cache entry is checked once
+ * per epoch anyway); a specifier that resolved to nothing is tried again in the next epoch. (A file created later
+ * that Node would prefer, `db.js` next to an existing `db/index.js`, is seen after a restart.)
  */
-function moduleForGraph(filename: string): ProjectModule | { ast: TSESTree.Program } | null {
-  const syntax = loadModuleSyntax(filename, MAY_IMPORT);
-  if (syntax === null) return null;
-  if (!syntax.text.includes('Sequelize')) return { ast: syntax.ast };
-  return loadProjectModule(filename);
+const resolutionCache = new Map<string, { epoch: number; target: string | null }>();
+
+function resolveCached(from: string, specifier: string, current: number): string | null {
+  const key = `${path.dirname(from)}\0${specifier}`;
+  const cached = resolutionCache.get(key);
+  if (cached !== undefined && (cached.epoch === current || (cached.target !== null && readModuleText(cached.target) !== null))) {
+    return cached.target;
+  }
+  const target = resolveProjectSpecifier(from, specifier);
+  resolutionCache.set(key, { epoch: current, target });
+  return target;
 }
 
 /**
- * `maxModules` only guards against pathological trees: a graph is walked whole, each module parsed once per
- * process (its mtime unchanged), so the cost grows with the project, not with the number of files linted.
+ * The graph node of a module: its imports read by the import lexer (lib/file-analysis/import-lexer), or by the
+ * parser where the lexer is unsure; full scope analysis only for modules whose text mentions `Sequelize`.
+ */
+function graphNode(filename: string): GraphNode | null {
+  const text = readModuleText(filename);
+  if (text === null) return null;
+  const current = projectEpoch();
+  const cached = nodeCache.get(filename);
+  if (cached?.text === text && cached.epoch === current) return cached.node;
+  let specifiers: string[];
+  let constructions: LoadTimeConstruction[] = [];
+  if (cached?.text === text) specifiers = cached.specifiers;
+  else if (!MAY_IMPORT.test(text)) specifiers = [];
+  else if (text.includes('Sequelize')) {
+    const module = loadProjectModule(filename);
+    specifiers = module === null ? [] : loadedSpecifiers(module);
+    if (module !== null) constructions = loadTimeConstructions(module);
+  } else {
+    const lexed = lexLoadedSpecifiers(text);
+    if (lexed !== null) specifiers = lexed;
+    else {
+      const syntax = loadModuleSyntax(filename);
+      specifiers = syntax === null ? [] : loadedSpecifiers({ ast: syntax.ast });
+    }
+  }
+  if (cached?.text === text) constructions = cached.node.constructions;
+  const targets: string[] = [];
+  for (const specifier of specifiers) {
+    const target = resolveCached(filename, specifier, current);
+    if (target !== null && !targets.includes(target)) targets.push(target);
+  }
+  const node = { targets, constructions };
+  nodeCache.set(filename, { text, epoch: current, specifiers, node });
+  return node;
+}
+
+/** A construction reachable from a module, with the number of imports between them. */
+interface Label {
+  file: string;
+  line: number;
+  distance: number;
+}
+
+/** Per module and epoch: the two nearest distinct files whose loading constructs an instance, in its closure. */
+const reachCache = new Map<string, { epoch: number; labels: Label[] }>();
+
+function compareLabels(a: Label, b: Label): number {
+  return a.distance - b.distance || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line;
+}
+
+/**
+ * Computes, for every module reachable from `roots` that has no answer in this epoch yet, the two nearest distinct
+ * constructing files in its import closure (itself included): one breadth-first pass over the new part of the
+ * graph, labels pushed backwards from the constructing modules, ties broken by file name, so the answer for a
+ * module does not depend on which file asked first. Every module is visited once per epoch, however many files
+ * construct. Returns false when the graph is larger than `maxModules` (the caller stays silent).
+ */
+function computeReach(roots: readonly string[], current: number, maxModules: number): boolean {
+  const fresh = (file: string): boolean => reachCache.get(file)?.epoch === current;
+  const nodes = new Map<string, GraphNode>();
+  const queue = roots.filter((root) => !fresh(root));
+  for (let head = 0; head < queue.length; head += 1) {
+    const file = queue[head] as string;
+    if (nodes.has(file)) continue;
+    const node = graphNode(file) ?? { targets: [], constructions: [] };
+    nodes.set(file, node);
+    if (nodes.size > maxModules) return false;
+    for (const target of node.targets) if (!fresh(target) && !nodes.has(target)) queue.push(target);
+  }
+  const importers = new Map<string, string[]>();
+  const buckets = new Map<number, [string, Label][]>();
+  const add = (file: string, label: Label): void => {
+    let bucket = buckets.get(label.distance);
+    if (bucket === undefined) {
+      bucket = [];
+      buckets.set(label.distance, bucket);
+    }
+    bucket.push([file, label]);
+  };
+  for (const [file, node] of nodes) {
+    const [own] = node.constructions;
+    if (own !== undefined) add(file, { file, line: own.line, distance: 0 });
+    for (const target of node.targets) {
+      if (nodes.has(target)) {
+        let list = importers.get(target);
+        if (list === undefined) {
+          list = [];
+          importers.set(target, list);
+        }
+        list.push(file);
+      } else {
+        for (const label of reachCache.get(target)?.labels ?? []) add(file, { ...label, distance: label.distance + 1 });
+      }
+    }
+  }
+  const labels = new Map<string, Label[]>();
+  for (const file of nodes.keys()) labels.set(file, []);
+  const distances = () => [...buckets.keys()].sort((a, b) => a - b);
+  for (let pending = distances(); pending.length > 0; pending = distances()) {
+    const distance = pending[0] as number;
+    const bucket = buckets.get(distance) ?? [];
+    buckets.delete(distance);
+    bucket.sort((a, b) => compareLabels(a[1], b[1]));
+    for (const [file, label] of bucket) {
+      const own = labels.get(file) as Label[];
+      if (own.length >= 2 || own.some((known) => known.file === label.file)) continue;
+      own.push(label);
+      for (const importer of importers.get(file) ?? []) add(importer, { ...label, distance: distance + 1 });
+    }
+  }
+  for (const [file, found] of labels) reachCache.set(file, { epoch: current, labels: found });
+  return true;
+}
+
+/**
+ * `maxModules` only guards against pathological trees: the graph is walked once per epoch (see projectEpoch), each
+ * module read once per process while its mtime is unchanged, so the cost grows with the project, not with the
+ * number of files linted or of files that construct.
  *
- * The first construction that loading `specifiers` (imported by `filename`, whose own text may be unsaved editor
- * text) runs transitively in another file: breadth-first, so the nearest one is named. Cycles and unparsable
- * modules are skipped.
+ * The nearest construction that loading `specifiers` (imported by `filename`, whose own text may be unsaved editor
+ * text) runs in another file, by number of imports, ties by file name. Cycles and unparsable modules are skipped.
  */
 export function importedConstruction(
   filename: string,
   specifiers: readonly string[],
   maxModules = 100_000,
 ): LoadTimeConstruction | null {
-  const seen = new Set<string>([filename]);
-  const queue: [from: string, specifier: string][] = specifiers.map((specifier) => [filename, specifier]);
-  while (queue.length > 0 && seen.size <= maxModules) {
-    const [from, specifier] = queue.shift() as [string, string];
-    const target = resolveProjectSpecifier(from, specifier);
-    if (target === null || seen.has(target)) continue;
-    seen.add(target);
-    const imported = moduleForGraph(target);
-    if (imported === null) continue;
-    if ('host' in imported) {
-      const [construction] = loadTimeConstructions(imported);
-      if (construction !== undefined) return construction;
-    }
-    for (const next of loadedSpecifiers(imported)) queue.push([target, next]);
+  const current = projectEpoch();
+  const targets: string[] = [];
+  for (const specifier of specifiers) {
+    const target = resolveCached(filename, specifier, current);
+    if (target !== null && target !== filename && !targets.includes(target)) targets.push(target);
   }
-  return null;
+  if (!computeReach(targets, current, maxModules)) return null;
+  let best: Label | null = null;
+  for (const target of targets) {
+    for (const label of reachCache.get(target)?.labels ?? []) {
+      if (label.file === filename) continue;
+      const shifted = { ...label, distance: label.distance + 1 };
+      if (best === null || compareLabels(shifted, best) < 0) best = shifted;
+    }
+  }
+  return best === null ? null : { file: best.file, line: best.line };
 }
 
 /**
@@ -226,14 +358,12 @@ export function constructionsLoadedBy(entry: string, maxModules = 100_000): Load
   const found: LoadTimeConstruction[] = [];
   const seen = new Set<string>([entry]);
   const queue: string[] = [entry];
-  while (queue.length > 0 && seen.size <= maxModules) {
-    const current = queue.shift() as string;
-    const module = moduleForGraph(current);
-    if (module === null) continue;
-    if ('host' in module) found.push(...loadTimeConstructions(module));
-    for (const specifier of loadedSpecifiers(module)) {
-      const target = resolveProjectSpecifier(current, specifier);
-      if (target === null || seen.has(target)) continue;
+  for (let head = 0; head < queue.length && seen.size <= maxModules; head += 1) {
+    const node = graphNode(queue[head] as string);
+    if (node === null) continue;
+    found.push(...node.constructions);
+    for (const target of node.targets) {
+      if (seen.has(target)) continue;
       seen.add(target);
       queue.push(target);
     }

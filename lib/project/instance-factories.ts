@@ -303,22 +303,25 @@ const MAX_SCANNED_FILES = 50_000;
  * message or tick: in its own module first, then in any project module that imports it (found by a text check for
  * its name or its module's file name, then resolved). Null when nowhere.
  */
-export function registrationOf(module: ProjectModule, fn: FunctionNode): RegisteredAt | null {
+export function registrationOf(module: ProjectModule, fn: FunctionNode, fallbackRoot?: string): RegisteredAt | null {
   const memo = registrationMemo.get(fn);
   if (memo !== undefined) return memo;
-  const result = findRegistration(module, fn);
+  const result = findRegistration(module, fn, fallbackRoot);
   registrationMemo.set(fn, result);
   return result;
 }
 
 const registrationMemo = new WeakMap<TSESTree.Node, RegisteredAt | null>();
 
-function findRegistration(module: ProjectModule, fn: FunctionNode): RegisteredAt | null {
+function findRegistration(module: ProjectModule, fn: FunctionNode, fallbackRoot: string | undefined): RegisteredAt | null {
   const own = registrationIn(module, module, fn);
   if (own !== null) return own;
   const name = functionName(fn);
   if (name === null || !path.isAbsolute(module.filename) || !isExportable(fn)) return null;
-  const root = projectRoot(module.filename);
+  // The folder of the nearest package.json; without one, the ESLint working directory when the file is inside it.
+  const root =
+    projectRoot(module.filename) ??
+    (fallbackRoot !== undefined && !path.relative(fallbackRoot, module.filename).startsWith('..') ? fallbackRoot : null);
   if (root === null) return null;
   const base = path.basename(module.filename).replace(/\.[^.]+$/u, '');
   const stem = base === 'index' ? path.basename(path.dirname(module.filename)) : base;
