@@ -11,7 +11,7 @@ import type { CliIO } from './io';
 import { migratePoolConfig, planBudget } from '../codemods/pool-config';
 import { projectSourceFiles } from '../lib/project/project-files';
 import { SourceParseError } from '../lib/file-analysis/source-analysis';
-import { applyPlannedWrites } from '../lib/edits/file-plan';
+import { applyPlannedWrites, writeRefusal } from '../lib/edits/file-plan';
 import { isInside, uncommittedChanges, workTreeOf } from '../lib/edits/repository';
 import { encodeText, readSourceFile } from '../lib/edits/source-file';
 import { addDbOptions, ConfigFileError, findNodeConfigDefault } from './config-files';
@@ -327,7 +327,15 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
 
   // All or nothing: a run with an error writes no file, and a write that fails puts back the ones written.
   let written = false;
-  if (!args.dry && writes.length > 0) {
+  if (args.dry) {
+    // The preview tells what the real run would refuse, with the same exit code.
+    for (const { file } of writes) {
+      const refusal = writeRefusal(file);
+      if (refusal === null) continue;
+      counts.errors += 1;
+      io.stderr(`error   ${relative(file.path)}: a run would not write it (${refusal})`);
+    }
+  } else if (writes.length > 0) {
     if (counts.errors > 0) {
       io.stderr(
         `error   nothing written: ${counts.errors} error${counts.errors === 1 ? '' : 's'} above, and a run writes all of its ${writes.length} planned file${writes.length === 1 ? '' : 's'} or none`,

@@ -181,6 +181,11 @@ describe('modes and owners', () => {
     expect(result.stdout).toMatch(/^0 changed \/ /mu);
     expect(snapshot()).toBe(before);
     expect(leftovers()).toEqual([]);
+    // --dry says so too, with the same exit code.
+    const preview = run(['--dry', '--processes', '7']);
+    expect(preview.status).toBe(1);
+    expect(preview.stderr).toBe(`error   ${MODULE}: a run would not write it (it is read-only (mode 0444); make it writable to migrate it)\n`);
+    expect(snapshot()).toBe(before);
   });
 });
 
