@@ -22,6 +22,7 @@ import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL, SEQUELIZE_POOL_DEF
 import { requiredModule } from '../lib/file-analysis/sequelize-detection';
 import { poolKeyState, poolsInsideReplication, poolState, usesReplication } from '../lib/file-analysis/sequelize-options';
 import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
+import { editableText, restoreText } from '../lib/edits/source-file';
 import { appendObjectEntries, applyTextEdits, lineIndentation, removeObjectEntry } from '../lib/edits/text-edits';
 
 /** jscodeshift parses nothing for this transform, but its runner wants a parser name. */
@@ -658,7 +659,9 @@ export default function transformer(file: FileInfo, api: API, options: Jscodeshi
     if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`invalid number ${JSON.stringify(value)}`);
     return parsed;
   };
-  const result = migratePoolConfig(file.source, file.path, {
+  // Edited as the CLI edits files: a byte order mark and CRLF line breaks are kept, generated lines included.
+  const source = editableText(file.source);
+  const result = migratePoolConfig(source.text, file.path, {
     processes: number(options['processes']),
     maxConnections: number(options['maxConnections'] ?? options['max-connections']),
     reserved: number(options['reserved']),
@@ -668,6 +671,6 @@ export default function transformer(file: FileInfo, api: API, options: Jscodeshi
   // jscodeshift's runner provides report(); its test helper applyTransform does not.
   for (const reason of result.skipped) (api.report as API['report'] | undefined)?.(reason);
   if (!result.changed) return result.skipped.length > 0 ? undefined : file.source;
-  return result.output;
+  return restoreText(source, result.output);
 }
 

@@ -114,11 +114,7 @@ export function readSourceFile(file: string, maxBytes = MAX_SOURCE_BYTES): ReadO
   }
   const problem = encodingProblem(bytes);
   if (problem !== null) return { ok: false, skip: true, reason: problem };
-  let text = bytes.toString('utf8');
-  const bom = text.startsWith('\uFEFF');
-  if (bom) text = text.slice(1);
-  const eol = lineEnding(text);
-  if (eol === '\r\n') text = text.replaceAll('\r\n', '\n');
+  const { text, bom, eol } = editableText(bytes.toString('utf8'));
   return {
     ok: true,
     file: { path: file, realPath, viaLink, bytes, text, bom, eol, mode: stats.mode, uid: stats.uid, gid: stats.gid, ino: stats.ino, mtimeMs: stats.mtimeMs },
@@ -137,9 +133,25 @@ function viaLinkSafe(file: string): boolean {
  * The bytes to write for `text` (as edited from `file.text`): the byte order mark back in front, and in a file
  * whose lines all end in `\r\n`, every line break, the generated ones included, as `\r\n`.
  */
-export function encodeText(file: SourceFile, text: string): Buffer {
-  const body = file.eol === '\r\n' ? text.replaceAll('\r\n', '\n').replaceAll('\n', '\r\n') : text;
-  return Buffer.from(file.bom ? `\uFEFF${body}` : body, 'utf8');
+export function encodeText(file: Pick<SourceFile, 'bom' | 'eol'>, text: string): Buffer {
+  return Buffer.from(restoreText(file, text), 'utf8');
+}
+
+/**
+ * A file's text as an editor should see it: without the byte order mark, and with `\n` line breaks when every
+ * break is `\r\n`. For callers that get the text already decoded (jscodeshift hands transforms a string).
+ */
+export function editableText(raw: string): { text: string; bom: boolean; eol: '\n' | '\r\n' } {
+  const bom = raw.startsWith('\uFEFF');
+  const withoutBom = bom ? raw.slice(1) : raw;
+  const eol = lineEnding(withoutBom);
+  return { text: eol === '\r\n' ? withoutBom.replaceAll('\r\n', '\n') : withoutBom, bom, eol };
+}
+
+/** The inverse of editableText for an edited text: the byte order mark back, and every line break `\r\n` again. */
+export function restoreText(conventions: { bom: boolean; eol: '\n' | '\r\n' }, text: string): string {
+  const body = conventions.eol === '\r\n' ? text.replaceAll('\r\n', '\n').replaceAll('\n', '\r\n') : text;
+  return conventions.bom ? `\uFEFF${body}` : body;
 }
 
 /** One line for a file system error: what happened, without a stack or the file's content. */

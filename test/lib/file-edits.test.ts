@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileOperations, PlannedWrite } from '../../lib/edits/file-plan';
 import type { SourceFile } from '../../lib/edits/source-file';
 
+import transformer from '../../codemods/pool-config';
 import { applyPlannedWrites, nodeFileOperations, writeRefusal } from '../../lib/edits/file-plan';
 import { encodeText, readSourceFile } from '../../lib/edits/source-file';
 import { applyTextEdits } from '../../lib/edits/text-edits';
@@ -233,5 +234,18 @@ describe('writeRefusal', () => {
     } finally {
       process.getuid = getuid;
     }
+  });
+});
+
+describe('the jscodeshift transform', () => {
+  it('keeps a byte order mark and CRLF line breaks, generated lines included', () => {
+    const module = readFileSync(path.join(__dirname, '..', '..', 'examples', 'legacy-server', 'server', 'db', 'sequelize.js'), 'utf8');
+    const source = `\uFEFF${module.replaceAll('\n', '\r\n')}`;
+    const output = transformer({ source, path: 'server/db/sequelize.js' }, { report: () => undefined } as never, { processes: 7 });
+    expect(output).toBeDefined();
+    expect(output?.startsWith('\uFEFF')).toBe(true);
+    expect(output).toContain('POOL_DEFAULTS');
+    expect(output?.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/u);
+    expect(output?.slice(output.indexOf('// Pool monitor'))).toBe(source.slice(source.indexOf('// Pool monitor')));
   });
 });
