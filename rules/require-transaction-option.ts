@@ -13,7 +13,7 @@ import { describeQuery, INSTANCE_QUERY_METHODS, MODEL_QUERY_METHODS, queryCall }
 import { resolveValue } from '../lib/file-analysis/resolve-value';
 import { requiredModule } from '../lib/file-analysis/sequelize-detection';
 import { DEFAULT_INSTANCE_PATTERN, fileUsesCls, moduleUsesCls, sequelizeAnalysis } from '../lib/project/sequelize-instances';
-import { managedScopeContains, trackTransactions, unmanagedScopeContains } from '../lib/project/transaction-scopes';
+import { innermostScopeFinder, trackTransactions } from '../lib/project/transaction-scopes';
 
 export interface RequireTransactionOptionOptions {
   cls: 'auto' | boolean;
@@ -76,13 +76,6 @@ function receiverSpecifier(analysis: SequelizeAnalysis, receiver: TSESTree.Node)
   return init.type === AST_NODE_TYPES.CallExpression ? requiredModule(analysis.host, init) : null;
 }
 
-/** How deep `node` is in the tree: the innermost scope wins when transactions nest. */
-function depthOf(node: TSESTree.Node): number {
-  let depth = 0;
-  for (let current = node.parent; current != null; current = current.parent) depth++;
-  return depth;
-}
-
 export default createRule<Options, MessageIds>({
   name: 'require-transaction-option',
   meta: {
@@ -139,21 +132,6 @@ export default createRule<Options, MessageIds>({
       return specifier !== null && moduleUsesCls(analysis.filename, specifier);
     }
 
-    function innermostScope(scopes: TransactionScope[], call: TSESTree.CallExpression): TransactionScope | null {
-      let best: { scope: TransactionScope; depth: number; start: number } | null = null;
-      for (const scope of scopes) {
-        const contains =
-          scope.form === 'managed' ? managedScopeContains(scope, call) : unmanagedScopeContains(scope, call);
-        if (!contains) continue;
-        const holder = scope.form === 'managed' ? scope.callback : scope.owner;
-        const candidate = { scope, depth: depthOf(holder), start: scope.call.range[0] };
-        if (best === null || candidate.depth > best.depth || (candidate.depth === best.depth && candidate.start > best.start)) {
-          best = candidate;
-        }
-      }
-      return best?.scope ?? null;
-    }
-
     /** `transaction: t` (or the shorthand), when `name` still means the transaction where the query is. */
     function optionFor(scope: TransactionScope, call: TSESTree.CallExpression): string | null {
       const variable = scope.variable;
@@ -200,8 +178,8 @@ export default createRule<Options, MessageIds>({
       return [{ messageId: 'addTransactionOption', data: { option }, fix: (fixer) => fixer.replaceText(argument, replacement) }];
     }
 
-    function check(scopes: TransactionScope[], call: TSESTree.CallExpression): void {
-      const scope = innermostScope(scopes, call);
+    function check(innermostScope: (node: TSESTree.Node) => TransactionScope | null, call: TSESTree.CallExpression): void {
+      const scope = innermostScope(call);
       if (scope === null) return;
       const query = queryCall(analysis, call);
       if (query === null) return;
@@ -234,7 +212,8 @@ export default createRule<Options, MessageIds>({
     return {
       ...trackTransactions(analysis, (scopes) => {
         if (scopes.length === 0) return;
-        for (const call of candidates) check(scopes, call);
+        const innermostScope = innermostScopeFinder(scopes);
+        for (const call of candidates) check(innermostScope, call);
       }),
       'CallExpression[callee.type="MemberExpression"]'(node: TSESTree.CallExpression) {
         const callee = node.callee as TSESTree.MemberExpression;

@@ -19,6 +19,7 @@ import { BENCH_LOAD, compareIncident, formatMs, PROGRAMS, progressLine } from '.
 import { benchCodemodSize, formatCodemodSize } from './bench-codemod-size.mjs';
 import { benchLintCost, formatLintCost } from './bench-lint-cost.mjs';
 import { benchSingleInstance, formatSingleInstance } from './bench-lint.mjs';
+import { benchTransactions, formatTransactions, TRANSACTIONS_SECTION } from './bench-transactions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -131,6 +132,11 @@ console.log('\nlint cost on real packages: no rules, one empty rule, sequelize-p
 const lintCost = formatLintCost(benchLintCost());
 console.log(lintCost);
 
+// The transaction rules as a file's transactions grow ×1…×8 (scripts/bench-transactions.mjs): flat per-transaction cost.
+console.log('\ntransaction rules on a file of 1,000 to 8,000 transactions (ESLint stats, medians of 3)');
+const transactionTable = formatTransactions(benchTransactions());
+console.log(transactionTable);
+
 const markdownTable = (rows) =>
   [rows[0], rows[0].map(() => '---'), ...rows.slice(1)].map((row) => `| ${row.join(' | ')} |`).join('\n');
 const cpus = os.cpus();
@@ -207,6 +213,7 @@ ${lintTable}
 The rule parses each module of the graph once per process (espree, scope analysis only for modules that mention
 \`Sequelize\`), so its cost grows with the project, not with the number of files that construct: the per-1,000-file
 time does not grow from 2,000 to 20,000 files.
-`;
+
+${TRANSACTIONS_SECTION(transactionTable)}`;
 writeFileSync(path.join(root, 'docs', 'benchmarks.md'), doc);
 console.log('\nwrote docs/benchmarks.md');

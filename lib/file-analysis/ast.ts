@@ -52,9 +52,13 @@ export function memberName(node: TSESTree.MemberExpression): string | null {
   return staticKeyName(node.property, node.computed);
 }
 
-/** The variable an identifier refers to, looked up from the identifier's own scope outwards. */
+/**
+ * The variable an identifier refers to, looked up from the identifier's own scope outwards. By name: given the node,
+ * eslint-utils first searches the scope's children for the innermost one holding it, which `getScope` already is,
+ * and that search scans every function of a module scope (quadratic over a file of many functions).
+ */
 export function findVariable(host: AnalysisHost, identifier: TSESTree.Identifier): TSESLint.Scope.Variable | null {
-  return ASTUtils.findVariable(host.getScope(identifier), identifier);
+  return ASTUtils.findVariable(host.getScope(identifier), identifier.name);
 }
 
 /** True when `identifier` names a global that the file does not redeclare (e.g. `require`, `Number`, `process`). */

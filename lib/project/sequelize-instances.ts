@@ -282,8 +282,7 @@ function classifyVariable(context: Context, variable: TSESLint.Scope.Variable): 
     if (located === null) return UNKNOWN;
     if (!isNullish(declarator.init)) writes.push(readPath(context, classify(context, declarator.init), located.path));
   }
-  for (const reference of variable.references) {
-    if (!reference.isWrite() || reference.init === true) continue;
+  for (const reference of writeReferences(variable)) {
     const parent = reference.identifier.parent;
     if (parent?.type !== AST_NODE_TYPES.AssignmentExpression || parent.left !== reference.identifier) return UNKNOWN;
     if (parent.operator === '=' && isNullish(parent.right)) continue;
@@ -298,6 +297,21 @@ function classifyVariable(context: Context, variable: TSESLint.Scope.Variable): 
     return withMemberAssignments(context, variable, only);
   }
   return agree(writes);
+}
+
+/**
+ * A variable's writes other than its initializer, listed once per variable: a file with thousands of reads of
+ * `sequelize` would otherwise rescan them all for every receiver classified.
+ */
+const writesOf = new WeakMap<TSESLint.Scope.Variable, TSESLint.Scope.Reference[]>();
+
+function writeReferences(variable: TSESLint.Scope.Variable): TSESLint.Scope.Reference[] {
+  let writes = writesOf.get(variable);
+  if (writes === undefined) {
+    writes = variable.references.filter((reference) => reference.isWrite() && reference.init !== true);
+    writesOf.set(variable, writes);
+  }
+  return writes;
 }
 
 function readPath(context: Context, value: ValueKind, keys: string[]): ValueKind {
@@ -327,6 +341,28 @@ function isCapitalised(name: string): boolean {
   return /^[A-Z]/u.test(name);
 }
 
+/** `db.x = value` assignments of a variable, by member name, collected once per variable. */
+const memberAssignmentsOf = new WeakMap<TSESLint.Scope.Variable, Map<string, TSESTree.Expression[]>>();
+
+function memberAssignments(variable: TSESLint.Scope.Variable): Map<string, TSESTree.Expression[]> {
+  let byName = memberAssignmentsOf.get(variable);
+  if (byName !== undefined) return byName;
+  byName = new Map();
+  for (const reference of variable.references) {
+    const member = reference.identifier.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) continue;
+    const assignment = member.parent;
+    if (assignment.type !== AST_NODE_TYPES.AssignmentExpression || assignment.left !== member || assignment.operator !== '=') continue;
+    const name = memberName(member);
+    if (name === null) continue;
+    const list = byName.get(name);
+    if (list === undefined) byName.set(name, [assignment.right]);
+    else list.push(assignment.right);
+  }
+  memberAssignmentsOf.set(variable, byName);
+  return byName;
+}
+
 function withMemberAssignments(
   context: Context,
   variable: TSESLint.Scope.Variable,
@@ -335,17 +371,8 @@ function withMemberAssignments(
   return {
     kind: 'object',
     member(name) {
-      const assigned: ValueKind[] = [];
-      for (const reference of variable.references) {
-        const member = reference.identifier.parent;
-        if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) continue;
-        if (memberName(member) !== name) continue;
-        const assignment = member.parent;
-        if (assignment.type === AST_NODE_TYPES.AssignmentExpression && assignment.left === member && assignment.operator === '=') {
-          assigned.push(classify(context, assignment.right));
-        }
-      }
-      if (assigned.length > 0) return agree(assigned);
+      const assigned = memberAssignments(variable).get(name);
+      if (assigned !== undefined) return agree(assigned.map((value) => classify(context, value)));
       return base.member(name);
     },
   };

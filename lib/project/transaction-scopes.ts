@@ -597,13 +597,42 @@ function synchronousRunner(fn: FunctionNode): TSESTree.Node | null {
   return name !== null && SYNCHRONOUS_CALLBACK_METHODS.has(name) ? parent : null;
 }
 
-/** Does the callback of a managed transaction run `node` (directly or in a synchronous callback)? */
-export function managedScopeContains(scope: ManagedScope, node: TSESTree.Node): boolean {
-  return anchorIn(scope.callback, node) !== null;
-}
-
-/** Is `node` inside the unmanaged transaction's open region? */
-export function unmanagedScopeContains(scope: UnmanagedScope, node: TSESTree.Node): boolean {
-  const anchor = anchorIn(scope.owner, node);
-  return anchor !== null && scope.isOpenAt(anchor);
+/**
+ * Finds, for any node, the innermost transaction scope it runs in: the scope whose holder (a managed callback, or the
+ * function an unmanaged transaction lives in) is nearest above it, through synchronous callbacks only; among scopes
+ * with the same holder, the latest started that is open there. Scopes are indexed by holder once, so each lookup
+ * costs the node's depth, not the number of transactions in the file.
+ */
+export function innermostScopeFinder(scopes: readonly TransactionScope[]): (node: TSESTree.Node) => TransactionScope | null {
+  const byHolder = new Map<TSESTree.Node, TransactionScope[]>();
+  for (const scope of scopes) {
+    const holder = scope.form === 'managed' ? scope.callback : scope.owner;
+    const list = byHolder.get(holder);
+    if (list === undefined) byHolder.set(holder, [scope]);
+    else list.push(scope);
+  }
+  return (node) => {
+    if (byHolder.size === 0) return null;
+    let anchor: TSESTree.Node = node;
+    for (let current = node.parent; current != null; current = current.parent) {
+      const held = byHolder.get(current);
+      if (held !== undefined) {
+        let best: TransactionScope | null = null;
+        for (const scope of held) {
+          const open = scope.form === 'managed' || scope.isOpenAt(anchor);
+          if (open && (best === null || scope.call.range[0] > best.call.range[0])) best = scope;
+        }
+        if (best !== null) return best;
+      }
+      if (!isFunctionNode(current)) {
+        if (current.type === AST_NODE_TYPES.Program || current.type === AST_NODE_TYPES.StaticBlock) return null;
+        continue;
+      }
+      const runner = synchronousRunner(current);
+      if (runner === null) return null;
+      anchor = runner;
+      current = runner;
+    }
+    return null;
+  };
 }
