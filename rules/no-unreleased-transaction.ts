@@ -1,12 +1,15 @@
+import type { TransactionHelperNames } from '../lib/project/transaction-helpers';
 import type { LeakPath, UnmanagedScope } from '../lib/project/transaction-scopes';
 
 import { createRule } from '../lib/create-rule';
 import { DEFAULT_INSTANCE_PATTERN, sequelizeAnalysis } from '../lib/project/sequelize-instances';
+import { helperNames, TRANSACTION_HELPERS_SCHEMA } from '../lib/project/transaction-helpers';
 import { trackTransactions } from '../lib/project/transaction-scopes';
 import { managedRewrite } from './no-unreleased-transaction/managed-rewrite';
 
 export interface NoUnreleasedTransactionOptions {
   instancePattern: string;
+  transactionHelpers: Partial<TransactionHelperNames>;
 }
 
 export type Options = [Partial<NoUnreleasedTransactionOptions>];
@@ -15,6 +18,7 @@ export type MessageIds = 'unreleased' | 'useManagedTransaction';
 
 const DEFAULT_OPTIONS: NoUnreleasedTransactionOptions = {
   instancePattern: DEFAULT_INSTANCE_PATTERN,
+  transactionHelpers: {},
 };
 
 /** At most this many exception lines are listed; the rest are counted. */
@@ -46,6 +50,9 @@ export function describeLeaks(leaks: readonly LeakPath[]): string {
         break;
       case 'overwrite':
         parts.push(`it is replaced at line ${leak.line} while still open`);
+        break;
+      case 'rejection':
+        parts.push(`its promise chain commits at line ${leak.line} but nothing rolls it back when a query in it rejects (no \`.catch()\` calls \`rollback()\`)`);
         break;
       case 'exception':
         break;
@@ -82,26 +89,29 @@ export default createRule<Options, MessageIds>({
             description:
               'Regular expression for receiver names treated as Sequelize instances when analysis cannot prove what they are (`sequelize.transaction()`, `this.db.transaction()`).',
           },
+          transactionHelpers: TRANSACTION_HELPERS_SCHEMA,
         },
       },
     ],
     defaultOptions: [DEFAULT_OPTIONS],
   },
   create(context, [options]) {
-    const { instancePattern } = { ...DEFAULT_OPTIONS, ...options };
+    const { instancePattern, transactionHelpers } = { ...DEFAULT_OPTIONS, ...options };
+    const names = helperNames(transactionHelpers);
     const { sourceCode } = context;
-    // Cheap exit: most files never mention transactions.
-    if (!sourceCode.text.includes('transaction')) return {};
+    // Cheap exit: most files never mention transactions (`createTransaction()` counts).
+    if (!/transaction/iu.test(sourceCode.text) && names.begin.length === 0) return {};
     const analysis = sequelizeAnalysis(context, instancePattern);
 
     function report(scope: UnmanagedScope, leaks: LeakPath[]): void {
       const name = scope.variable.name;
       const receiver = sourceCode.getText(scope.receiver);
-      const fix = managedRewrite(sourceCode, scope);
+      const fix = scope.helper === undefined ? managedRewrite(sourceCode, scope) : null;
+      const call = scope.helper === undefined ? `${receiver}.transaction()` : `${receiver}()`;
       context.report({
         node: scope.call,
         messageId: 'unreleased',
-        data: { name, call: `${receiver}.transaction()`, paths: describeLeaks(leaks) },
+        data: { name, call, paths: describeLeaks(leaks) },
         suggest: fix === null ? [] : [{ messageId: 'useManagedTransaction', data: { receiver, name }, fix }],
       });
     }
@@ -111,6 +121,6 @@ export default createRule<Options, MessageIds>({
         if (scope.form !== 'unmanaged' || scope.leaks === null || scope.leaks.length === 0) continue;
         report(scope, scope.leaks);
       }
-    });
+    }, names);
   },
 });

@@ -4,20 +4,36 @@ import { ASTUtils, AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 
 import type { QueryCall } from '../lib/project/queries';
 import type { SequelizeAnalysis } from '../lib/project/sequelize-instances';
+import type { TransactionHelperNames } from '../lib/project/transaction-helpers';
 import type { TransactionScope } from '../lib/project/transaction-scopes';
+
+import path from 'node:path';
 
 import { findVariable, skipTypeWrappers } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
 import { insertObjectEntries } from '../lib/edits/object-fixes';
-import { describeQuery, INSTANCE_QUERY_METHODS, MODEL_QUERY_METHODS, queryCall } from '../lib/project/queries';
+import { readModuleText } from '../lib/project/project-modules';
+import { describeQuery, queryCall } from '../lib/project/queries';
 import { resolveValue } from '../lib/file-analysis/resolve-value';
 import { requiredModule } from '../lib/file-analysis/sequelize-detection';
-import { DEFAULT_INSTANCE_PATTERN, fileUsesCls, moduleUsesCls, sequelizeAnalysis } from '../lib/project/sequelize-instances';
+import type { Origin } from '../lib/project/sequelize-instances';
+
+import {
+  classifyValue,
+  DEFAULT_INSTANCE_PATTERN,
+  differentInstances,
+  fileUsesCls,
+  moduleUsesCls,
+  originOf,
+  sequelizeAnalysis,
+} from '../lib/project/sequelize-instances';
+import { helperNames, helperQueries, mentionsTransaction, queryInstance, TRANSACTION_HELPERS_SCHEMA } from '../lib/project/transaction-helpers';
 import { innermostScopeFinder, trackTransactions } from '../lib/project/transaction-scopes';
 
 export interface RequireTransactionOptionOptions {
   cls: 'auto' | boolean;
   instancePattern: string;
+  transactionHelpers: Partial<TransactionHelperNames>;
 }
 
 export type Options = [Partial<RequireTransactionOptionOptions>];
@@ -26,15 +42,21 @@ export type MessageIds =
   | 'addTransactionOption'
   | 'missingTransaction'
   | 'missingTransactionCls'
+  | 'missingTransactionInHelper'
   | 'missingTransactionParameter'
   | 'passOptions';
 
 const DEFAULT_OPTIONS: RequireTransactionOptionOptions = {
   cls: 'auto',
   instancePattern: DEFAULT_INSTANCE_PATTERN,
+  transactionHelpers: {},
 };
 
-const QUERY_METHOD_NAMES = new Set([...Object.keys(MODEL_QUERY_METHODS), ...Object.keys(INSTANCE_QUERY_METHODS), 'query']);
+/** `describeQuery`'s text source for a node of another module. */
+function moduleText(filename: string): (node: TSESTree.Node) => string {
+  const text = readModuleText(filename) ?? '';
+  return (node) => text.slice(node.range[0], node.range[1]);
+}
 
 /** How the query's options stand with respect to `transaction`. */
 type OptionsState =
@@ -92,6 +114,8 @@ export default createRule<Options, MessageIds>({
         '`{{query}}` runs inside unmanaged transaction `{{name}}` (line {{line}}) but does not pass `{ transaction: {{name}} }`. CLS never carries unmanaged transactions, so it takes a second pool connection and runs outside the transaction; when the pool is saturated the transaction waits on itself until `acquire` expires.',
       missingTransactionParameter:
         '`{{query}}` runs inside the managed transaction started at line {{line}}, whose callback takes no transaction parameter, and CLS is off: it takes a second pool connection and runs outside the transaction. Give the callback a parameter and pass `{ transaction: t }`.',
+      missingTransactionInHelper:
+        '`{{helper}}()` runs `{{query}}` ({{where}}) inside transaction `{{name}}` (line {{line}}) without it: that query takes a second pool connection and runs outside the transaction. When the pool is saturated the transaction waits on itself until `acquire` expires (SequelizeConnectionAcquireTimeoutError). Pass the transaction to `{{helper}}()` and on to its query.',
       addTransactionOption: 'Add `{{option}}` to the options.',
       passOptions: 'Pass `{ {{option}} }` as the options.',
     },
@@ -111,15 +135,17 @@ export default createRule<Options, MessageIds>({
             description:
               'Regular expression for receiver names treated as Sequelize instances when analysis cannot prove what they are (`sequelize.transaction()`, `this.db.query()`).',
           },
+          transactionHelpers: TRANSACTION_HELPERS_SCHEMA,
         },
       },
     ],
     defaultOptions: [DEFAULT_OPTIONS],
   },
   create(context, [options]) {
-    const { cls, instancePattern } = { ...DEFAULT_OPTIONS, ...options };
+    const { cls, instancePattern, transactionHelpers } = { ...DEFAULT_OPTIONS, ...options };
+    const names = helperNames(transactionHelpers);
     const { sourceCode } = context;
-    if (!sourceCode.text.includes('transaction')) return {};
+    if (!/transaction/iu.test(sourceCode.text) && names.begin.length === 0) return {};
     const analysis = sequelizeAnalysis(context, instancePattern);
     const candidates: TSESTree.CallExpression[] = [];
     const fileCls = fileUsesCls(sourceCode.text);
@@ -178,15 +204,60 @@ export default createRule<Options, MessageIds>({
       return [{ messageId: 'addTransactionOption', data: { option }, fix: (fixer) => fixer.replaceText(argument, replacement) }];
     }
 
+    /** The `new Sequelize(…)` the transaction runs on, when provable. */
+    const scopeOrigins = new Map<TransactionScope, Origin | undefined>();
+    function scopeOrigin(scope: TransactionScope): Origin | undefined {
+      if (!scopeOrigins.has(scope)) {
+        const kind = scope.form === 'unmanaged' && scope.helper !== undefined ? scope.helper.instance() : classifyValue(analysis, scope.receiver);
+        scopeOrigins.set(scope, kind === null ? undefined : originOf(kind));
+      }
+      return scopeOrigins.get(scope);
+    }
+
+    /** A query provably on another Sequelize instance than the transaction's (a snapshot database): never reported. */
+    function otherInstance(scope: TransactionScope, query: QueryCall, where: SequelizeAnalysis): boolean {
+      const transactionOrigin = scopeOrigin(scope);
+      if (transactionOrigin === undefined) return false;
+      const kind = queryInstance(query, where);
+      return differentInstances(transactionOrigin, kind === null ? undefined : originOf(kind));
+    }
+
+    /** `getDeviceInDb(device)` in the scope: a helper whose queries take no transaction from the call. */
+    function checkHelper(scope: TransactionScope, call: TSESTree.CallExpression): void {
+      if (call === scope.call || mentionsTransaction(call)) return;
+      if (scope.form === 'managed' && (scope.variable === null || clsOn(scope.receiver))) return;
+      const queries = helperQueries(analysis, call, (query, where) => optionsState(where, query).state === 'ok');
+      const found = queries.find((entry) => !otherInstance(scope, entry.query, entry.analysis));
+      if (found === undefined) return;
+      const name = scope.variable?.name ?? 't';
+      const where = `${path.basename(found.analysis.filename)}:${found.query.call.loc.start.line}`;
+      const sourceOf = found.analysis.filename === analysis.filename ? (node: TSESTree.Node) => sourceCode.getText(node) : moduleText(found.analysis.filename);
+      context.report({
+        node: call,
+        messageId: 'missingTransactionInHelper',
+        data: {
+          helper: found.chain[0] ?? 'helper',
+          query: describeQuery(sourceOf, found.query),
+          where,
+          name,
+          line: String(scope.call.loc.start.line),
+        },
+      });
+    }
+
     function check(innermostScope: (node: TSESTree.Node) => TransactionScope | null, call: TSESTree.CallExpression): void {
       const scope = innermostScope(call);
       if (scope === null) return;
       const query = queryCall(analysis, call);
-      if (query === null) return;
+      if (query === null) {
+        checkHelper(scope, call);
+        return;
+      }
       // The transaction call's own arguments are not queries inside it.
       if (query.call === scope.call) return;
       const state = optionsState(analysis, query);
       if (state.state === 'ok') return;
+      if (otherInstance(scope, query, analysis)) return;
       const on = clsOn(scope.receiver);
       const line = String(scope.call.loc.start.line);
       const description = describeQuery((node) => sourceCode.getText(node), query);
@@ -210,15 +281,18 @@ export default createRule<Options, MessageIds>({
     }
 
     return {
-      ...trackTransactions(analysis, (scopes) => {
-        if (scopes.length === 0) return;
-        const innermostScope = innermostScopeFinder(scopes);
-        for (const call of candidates) check(innermostScope, call);
-      }),
-      'CallExpression[callee.type="MemberExpression"]'(node: TSESTree.CallExpression) {
-        const callee = node.callee as TSESTree.MemberExpression;
-        const name = callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : null;
-        if (name !== null && QUERY_METHOD_NAMES.has(name)) candidates.push(node);
+      ...trackTransactions(
+        analysis,
+        (scopes) => {
+          if (scopes.length === 0) return;
+          const innermostScope = innermostScopeFinder(scopes);
+          for (const call of candidates) check(innermostScope, call);
+        },
+        names,
+      ),
+      // Queries, and calls that may be query helpers (`getDeviceInDb(device)`, `User.createWithCtx(…)`).
+      'CallExpression[callee.type="MemberExpression"], CallExpression[callee.type="Identifier"]'(node: TSESTree.CallExpression) {
+        candidates.push(node);
       },
     };
   },

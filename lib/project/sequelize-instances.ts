@@ -1,12 +1,12 @@
 import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { ASTUtils, AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 
 import type { AnalysisHost } from '../file-analysis/ast';
 import type { ProjectModule } from './project-modules';
 
-import { findVariable, hostFromSourceCode, memberName, patternPath, skipTypeWrappers, staticString } from '../file-analysis/ast';
+import { findVariable, hostFromSourceCode, memberName, patternPath, skipTypeWrappers, staticKeyName, staticString } from '../file-analysis/ast';
 import {
   exportedValue,
   isRelativeSpecifier,
@@ -26,12 +26,23 @@ import { requiredModule, SEQUELIZE_MODULES, sequelizeConstructorModule, sequeliz
 
 /** What a value is, as far as analysis can prove. */
 export type ValueKind =
-  /** A Sequelize instance (`new Sequelize()`, `db.sequelize`, `Model.sequelize`). */
-  | { kind: 'sequelize' }
-  /** A model class (`class User extends Model`, `sequelize.define()`, a capitalised import from a models module). */
-  | { kind: 'model' }
-  /** An object whose capitalised members are models (`sequelize.models`, a models module's `db`). */
-  | { kind: 'models' }
+  /**
+   * A Sequelize instance (`new Sequelize()`, `db.sequelize`, `Model.sequelize`). `origin` is the `new Sequelize(…)` it
+   * provably comes from, when analysis can tell: two instances with different origins are different databases.
+   */
+  | { kind: 'sequelize'; origin?: Origin }
+  /**
+   * A model class (`class User extends Model`, `sequelize.define()`, a capitalised import from a models module), with
+   * the `new Sequelize(…)` it is defined on when provable.
+   */
+  | { kind: 'model'; origin?: Origin }
+  /**
+   * An object whose capitalised members are models (`sequelize.models`, a models module's `db`). `anyName`: every
+   * member other than the sequelize-cli extras is a model, whatever its case (`db.t_daftarpasien`), because the
+   * object is filled by `db[model.name] = model` (sequelize-cli's models/index.js) or is `sequelize.models`.
+   */
+  | { kind: 'models'; origin?: Origin; anyName?: boolean }
+
   /** An object whose members can be read: an object literal, a project module, `const db = {}` filled later. */
   | { kind: 'object'; member: (name: string) => ValueKind }
   /** A function whose results can be classified (a factory or lazy singleton getter). */
@@ -39,6 +50,24 @@ export type ValueKind =
   /** Provably not Sequelize (another library's instance, a literal, a built-in). */
   | { kind: 'other' }
   | { kind: 'unknown' };
+
+/**
+ * The `new Sequelize(…)` calls an instance (or a model's instance) may come from: one, or several when the code picks
+ * one (`if (config.use_env_variable) sequelize = new Sequelize(…) else sequelize = new Sequelize(…)`). Two values whose
+ * origins share no call are provably different instances.
+ */
+export type Origin = readonly TSESTree.Node[];
+
+/** Every origin known: their union; any unknown: unknown. */
+export function mergeOrigins(origins: readonly (Origin | undefined)[]): Origin | undefined {
+  if (origins.length === 0 || origins.some((origin) => origin === undefined)) return undefined;
+  return [...new Set(origins.flatMap((origin) => origin as Origin))];
+}
+
+/** Provably different instances: both origins known and disjoint. */
+export function differentInstances(a: Origin | undefined, b: Origin | undefined): boolean {
+  return a !== undefined && b !== undefined && !a.some((node) => b.includes(node));
+}
 
 const UNKNOWN: ValueKind = { kind: 'unknown' };
 const OTHER: ValueKind = { kind: 'other' };
@@ -187,7 +216,7 @@ function classifyUnwrapped(context: Context, node: TSESTree.Node): ValueKind {
   const { host } = context;
   switch (node.type) {
     case AST_NODE_TYPES.NewExpression: {
-      if (sequelizeConstructorModule(host, node.callee) !== null) return { kind: 'sequelize' };
+      if (sequelizeConstructorModule(host, node.callee) !== null) return { kind: 'sequelize', origin: [node] };
       return isOtherLibrary(context, node.callee) ? OTHER : UNKNOWN;
     }
     case AST_NODE_TYPES.Identifier:
@@ -234,7 +263,16 @@ function agree(kinds: ValueKind[]): ValueKind {
   if (first === undefined) return UNKNOWN;
   if (kinds.length === 1) return first;
   if (first.kind === 'object' || first.kind === 'function') return UNKNOWN;
-  return kinds.every((kind) => kind.kind === first.kind) ? first : UNKNOWN;
+  if (!kinds.every((kind) => kind.kind === first.kind)) return UNKNOWN;
+  // The same kind from different places: any of their origins.
+  if (first.kind !== 'sequelize' && first.kind !== 'model' && first.kind !== 'models') return first;
+  const origin = mergeOrigins(kinds.map(originOf));
+  return origin === undefined ? { ...first, origin: undefined } : { ...first, origin };
+}
+
+/** The `new Sequelize(…)` a classified instance, model or models object provably comes from. */
+export function originOf(kind: ValueKind): Origin | undefined {
+  return kind.kind === 'sequelize' || kind.kind === 'model' || kind.kind === 'models' ? kind.origin : undefined;
 }
 
 function isNullish(node: TSESTree.Node): boolean {
@@ -322,14 +360,22 @@ function readPath(context: Context, value: ValueKind, keys: string[]): ValueKind
 
 /** Reads `name` from a classified object value. */
 function memberOf(_context: Context, value: ValueKind, name: string): ValueKind {
-  if (name === 'sequelize' && value.kind !== 'other') return { kind: 'sequelize' };
+  if (name === 'sequelize' && value.kind !== 'other') {
+    if (value.kind === 'object') {
+      const member = value.member(name);
+      if (member.kind === 'sequelize') return member;
+    }
+    const origin = originOf(value);
+    return origin === undefined ? { kind: 'sequelize' } : { kind: 'sequelize', origin };
+  }
   switch (value.kind) {
     case 'object':
       return value.member(name);
     case 'models':
-      return isCapitalised(name) && !NON_MODEL_MEMBERS.has(name) ? { kind: 'model' } : UNKNOWN;
+      if (NON_MODEL_MEMBERS.has(name) || !(isCapitalised(name) || value.anyName === true)) return UNKNOWN;
+      return value.origin === undefined ? { kind: 'model' } : { kind: 'model', origin: value.origin };
     case 'sequelize':
-      return name === 'models' ? { kind: 'models' } : UNKNOWN;
+      return name === 'models' ? { kind: 'models', origin: value.origin, anyName: true } : UNKNOWN;
     case 'model':
       return UNKNOWN;
     default:
@@ -341,7 +387,10 @@ function isCapitalised(name: string): boolean {
   return /^[A-Z]/u.test(name);
 }
 
-/** `db.x = value` assignments of a variable, by member name, collected once per variable. */
+/**
+ * `db.x = value` assignments of a variable, by member name, collected once per variable; `db[key] = value` ones under
+ * the empty string.
+ */
 const memberAssignmentsOf = new WeakMap<TSESLint.Scope.Variable, Map<string, TSESTree.Expression[]>>();
 
 function memberAssignments(variable: TSESLint.Scope.Variable): Map<string, TSESTree.Expression[]> {
@@ -353,7 +402,7 @@ function memberAssignments(variable: TSESLint.Scope.Variable): Map<string, TSEST
     if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) continue;
     const assignment = member.parent;
     if (assignment.type !== AST_NODE_TYPES.AssignmentExpression || assignment.left !== member || assignment.operator !== '=') continue;
-    const name = memberName(member);
+    const name = memberName(member) ?? (member.computed ? '' : null);
     if (name === null) continue;
     const list = byName.get(name);
     if (list === undefined) byName.set(name, [assignment.right]);
@@ -371,11 +420,50 @@ function withMemberAssignments(
   return {
     kind: 'object',
     member(name) {
-      const assigned = memberAssignments(variable).get(name);
-      if (assigned !== undefined) return agree(assigned.map((value) => classify(context, value)));
+      const assignments = memberAssignments(variable);
+      const assigned = assignments.get(name);
+      if (assigned !== undefined) {
+        const kind = agree(assigned.map((value) => classify(context, value)));
+        if (kind.kind !== 'unknown' || name === 'sequelize' || !assignments.has('sequelize')) return kind;
+        // `db.t_daftarpasien = t_daftarpasienM(sequelize, Sequelize)` next to `db.sequelize = sequelize`: a model
+        // file's factory called with the instance, as sequelize-cli's generated models are.
+        const origins = assigned.map((value) => modelFactoryOrigin(context, value));
+        if (origins.some((origin) => origin === null)) return kind;
+        const origin = mergeOrigins(origins as (Origin | undefined)[]);
+        return origin === undefined ? { kind: 'model' } : { kind: 'model', origin };
+      }
+      // sequelize-cli's models/index.js: `db[model.name] = model` for every model file, `db.sequelize = sequelize`:
+      // any other member is a model of that instance, whatever its case (`db.t_daftarpasien`).
+      if (assignments.has('') && !NON_MODEL_MEMBERS.has(name) && name !== 'sequelize' && !/^(?:default|__esModule)$/u.test(name)) {
+        const instance = assignments.get('sequelize');
+        const kinds = instance === undefined ? [] : instance.map((value) => classify(context, value));
+        if (kinds.length > 0 && kinds.every((kind) => kind.kind === 'sequelize')) {
+          const origin = originOf(agree(kinds));
+          return origin === undefined ? { kind: 'model' } : { kind: 'model', origin };
+        }
+      }
       return base.member(name);
     },
   };
+}
+
+/**
+ * `factory(sequelize, DataTypes)` / `require('./user')(sequelize, Sequelize.DataTypes)` / `sequelize.import('./user')`:
+ * the instance's origin (undefined when unknown) when the call passes a Sequelize instance, else null.
+ */
+function modelFactoryOrigin(context: Context, raw: TSESTree.Node): Origin | undefined | null {
+  const node = skipTypeWrappers(raw);
+  if (node.type !== AST_NODE_TYPES.CallExpression) return null;
+  const callee = skipTypeWrappers(node.callee);
+  if (callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === 'import') {
+    const instance = classify(context, callee.object);
+    return instance.kind === 'sequelize' ? instance.origin : null;
+  }
+  for (const argument of node.arguments) {
+    const kind = classify(context, argument);
+    if (kind.kind === 'sequelize') return kind.origin;
+  }
+  return null;
 }
 
 function objectLiteral(context: Context, node: TSESTree.ObjectExpression): ValueKind {
@@ -408,7 +496,8 @@ function classifyMember(context: Context, node: TSESTree.MemberExpression): Valu
   if (name === null) return UNKNOWN;
   // `this.sequelize`, `db.sequelize`, `User.sequelize`: Sequelize's own name for the instance a model belongs to.
   if (name === 'sequelize') {
-    return classify(context, node.object).kind === 'other' ? OTHER : { kind: 'sequelize' };
+    const owner = classify(context, node.object);
+    return owner.kind === 'other' ? OTHER : memberOf(context, owner, name);
   }
   const object = skipTypeWrappers(node.object);
   const base = classify(context, object);
@@ -438,7 +527,8 @@ function classifyCall(context: Context, node: TSESTree.CallExpression): ValueKin
   if (source !== null) return moduleValue(context, source, null);
   const callee = skipTypeWrappers(node.callee);
   if (callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === 'define') {
-    if (classify(context, callee.object).kind === 'sequelize') return { kind: 'model' };
+    const instance = classify(context, callee.object);
+    if (instance.kind === 'sequelize') return instance.origin === undefined ? { kind: 'model' } : { kind: 'model', origin: instance.origin };
   }
   if (isOtherLibrary(context, callee)) return OTHER;
   const calleeKind = classify(context, callee);
@@ -488,10 +578,38 @@ function classifyClass(context: Context, node: TSESTree.ClassDeclaration | TSEST
   if (member !== null) {
     const path = member.path.filter((key) => key !== 'default');
     const last = path.at(-1);
-    return last === 'Model' ? { kind: 'model' } : OTHER;
+    if (last !== 'Model') return OTHER;
+    const origin = initOrigin(context, node);
+    return origin === undefined ? { kind: 'model' } : { kind: 'model', origin };
   }
   // `class Admin extends User`: a subclass of a model is a model.
   return classify(context, node.superClass).kind === 'model' ? { kind: 'model' } : UNKNOWN;
+}
+
+/** `User.init(attributes, { sequelize })` in the class's module: the instance the model is defined on. */
+function initOrigin(context: Context, node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): Origin | undefined {
+  const id = node.id ?? (node.parent.type === AST_NODE_TYPES.VariableDeclarator && node.parent.id.type === AST_NODE_TYPES.Identifier ? node.parent.id : null);
+  if (id === null) return undefined;
+  // From the scope around the class: inside it, its name is the class scope's own binding, which no `init` reads.
+  const own = context.host.getScope(node);
+  const variable = ASTUtils.findVariable(own.block === node ? (own.upper ?? own) : own, id.name);
+  if (variable === null) return undefined;
+  const origins: (Origin | undefined)[] = [];
+  for (const reference of variable.references) {
+    const member = reference.identifier.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier || memberName(member) !== 'init') continue;
+    const call = member.parent;
+    if (call.type !== AST_NODE_TYPES.CallExpression || call.callee !== member) continue;
+    const options = call.arguments[1];
+    if (options?.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+    const property = options.properties.find(
+      (entry): entry is TSESTree.Property => entry.type === AST_NODE_TYPES.Property && staticKeyName(entry.key, entry.computed) === 'sequelize',
+    );
+    if (property === undefined) return undefined;
+    const instance = classify(context, property.value);
+    origins.push(instance.kind === 'sequelize' ? instance.origin : undefined);
+  }
+  return mergeOrigins(origins);
 }
 
 function classifyImport(

@@ -3,12 +3,15 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 
 import type { CodePath, CodePathSegment, TimelineItem, TimelinePosition } from '../file-analysis/code-path-timeline';
-import type { SequelizeAnalysis } from './sequelize-instances';
+import type { SequelizeAnalysis, ValueKind } from './sequelize-instances';
 
 import { findVariable, memberName, skipTypeWrappers } from '../file-analysis/ast';
 import { isFunctionNode } from '../file-analysis/ast';
 import { CodePathTimeline } from '../file-analysis/code-path-timeline';
+import type { TransactionHelperNames } from './transaction-helpers';
+
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
+import { argumentUse, beginningHelper, NO_HELPER_NAMES } from './transaction-helpers';
 
 /**
  * Transaction scopes: where a transaction is open. A managed transaction (`sequelize.transaction(async (t) => …)`)
@@ -26,7 +29,17 @@ export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionD
 /** What a `x.transaction(…)` call starts. */
 export type TransactionCall =
   | { form: 'managed'; call: TSESTree.CallExpression; receiver: TSESTree.Node; callback: FunctionNode | null }
-  | { form: 'unmanaged'; call: TSESTree.CallExpression; receiver: TSESTree.Node };
+  | { form: 'unmanaged'; call: TSESTree.CallExpression; receiver: TSESTree.Node; helper?: BeginHelper };
+
+/** A project function that begins the transaction (`createTransaction(options)`), instead of `x.transaction()`. */
+export interface BeginHelper {
+  /** How the call names it: `SequelizeRepository.createTransaction`. */
+  name: string;
+  /** The instance it begins the transaction on, when analysis can see it. */
+  instance: () => ValueKind | null;
+  /** Set when it returns `[transaction, error]`: the transaction's index. */
+  tupleIndex?: number;
+}
 
 /** Classifies `call` as a Sequelize transaction call, or null when it is not one (or analysis cannot tell). */
 export function transactionCall(analysis: SequelizeAnalysis, call: TSESTree.CallExpression): TransactionCall | null {
@@ -56,6 +69,8 @@ export type LeakPath =
   | { kind: 'end'; line: number }
   | { kind: 'exception'; line: number; node: TSESTree.Node }
   | { kind: 'overwrite'; line: number; node: TSESTree.Node }
+  /** A promise chain (`transaction().then((t) => …)`) that commits but never rolls back. */
+  | { kind: 'rejection'; line: number }
   | { kind: 'return'; line: number; node: TSESTree.Node }
   | { kind: 'throw'; line: number; node: TSESTree.Node };
 
@@ -72,6 +87,8 @@ export interface UnmanagedScope {
   form: 'unmanaged';
   call: TSESTree.CallExpression;
   receiver: TSESTree.Node;
+  /** Set when a project helper begins it (`const t = await createTransaction()`); `receiver` is then its callee. */
+  helper?: BeginHelper;
   variable: Variable;
   /** The node that binds the transaction: a declarator, an assignment, or the `.then()` callback. */
   binding: TSESTree.AssignmentExpression | TSESTree.VariableDeclarator | FunctionNode;
@@ -113,6 +130,7 @@ const SYNCHRONOUS_CALLBACK_METHODS = new Set([
 export function trackTransactions(
   analysis: SequelizeAnalysis,
   onDone: (scopes: TransactionScope[], timeline: CodePathTimeline) => void,
+  helperNames: TransactionHelperNames = NO_HELPER_NAMES,
 ): TSESLint.RuleListener {
   const timeline = new CodePathTimeline();
   const transactionCalls: TransactionCall[] = [];
@@ -128,7 +146,7 @@ export function trackTransactions(
     LogicalExpression: record('enter'),
     CallExpression(node: TSESTree.CallExpression) {
       timeline.record(node, 'enter');
-      const found = transactionCall(analysis, node);
+      const found = transactionCall(analysis, node) ?? helperTransactionCall(analysis, node, helperNames);
       if (found !== null) transactionCalls.push(found);
     },
     'VariableDeclarator:exit': record('exit'),
@@ -158,7 +176,7 @@ export function trackTransactions(
     'Program:exit'() {
       const scopes: TransactionScope[] = [];
       for (const found of transactionCalls) {
-        const scope = scopeOf(analysis, timeline, found);
+        const scope = scopeOf(analysis, timeline, found, helperNames);
         if (scope !== null) scopes.push(scope);
       }
       onDone(scopes, timeline);
@@ -167,7 +185,42 @@ export function trackTransactions(
   return listeners;
 }
 
-function scopeOf(analysis: SequelizeAnalysis, timeline: CodePathTimeline, found: TransactionCall): TransactionScope | null {
+/** `await createTransaction(options)` / `begin().then((t) => …)` where the callee returns an unmanaged transaction. */
+function helperTransactionCall(
+  analysis: SequelizeAnalysis,
+  call: TSESTree.CallExpression,
+  names: TransactionHelperNames,
+): TransactionCall | null {
+  let node: TSESTree.Node = call;
+  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
+  const parent = node.parent;
+  const bound =
+    parent?.type === AST_NODE_TYPES.AwaitExpression ||
+    (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node && memberName(parent) === 'then');
+  if (!bound) return null;
+  const callee = skipTypeWrappers(call.callee);
+  if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const helper = beginningHelper(analysis, call, names);
+  if (helper === null) return null;
+  const { receiver, analysis: where } = helper;
+  return {
+    form: 'unmanaged',
+    call,
+    receiver: call.callee,
+    helper: {
+      name: helper.name,
+      instance: () => (receiver === null ? null : classifyValue(where, receiver)),
+      ...(helper.tupleIndex === undefined ? {} : { tupleIndex: helper.tupleIndex }),
+    },
+  };
+}
+
+function scopeOf(
+  analysis: SequelizeAnalysis,
+  timeline: CodePathTimeline,
+  found: TransactionCall,
+  names: TransactionHelperNames,
+): TransactionScope | null {
   if (found.form === 'managed') {
     if (found.callback === null) return null;
     const [param] = found.callback.params;
@@ -178,19 +231,31 @@ function scopeOf(analysis: SequelizeAnalysis, timeline: CodePathTimeline, found:
     }
     return { form: 'managed', call: found.call, receiver: found.receiver, callback: found.callback, variable };
   }
-  const binding = unmanagedBinding(analysis, found.call);
+  const binding = unmanagedBinding(analysis, found.call, found.helper?.tupleIndex);
   if (binding === null) return null;
   const owned = binding.kind === 'then' ? { owner: binding.node, codePath: timeline.codePaths.get(binding.node) } : timeline.ownerOf(binding.node);
   if (owned?.codePath === undefined) return null;
-  const walk = walkTransaction(timeline, owned.codePath, owned.owner, binding.variable, binding.node);
+  const callUse = (call: TSESTree.CallExpression, index: number) => argumentUse(analysis, call, index, names);
+  const notStarted = new Set<TSESTree.Node>();
+  if (found.helper?.tupleIndex !== undefined && binding.node.type === AST_NODE_TYPES.VariableDeclarator) {
+    // `const [transaction, error] = await createTransaction(db, res); if (error) return;`: no transaction then.
+    for (const element of (binding.node.id as TSESTree.ArrayPattern).elements) {
+      if (element?.type !== AST_NODE_TYPES.Identifier || element === binding.variable.identifiers[0]) continue;
+      const sibling = findVariable(analysis.host, element);
+      if (sibling !== null) for (const exit of failureExits(sibling)) notStarted.add(exit);
+    }
+  }
+  const walk = walkTransaction(timeline, owned.codePath, owned.owner, binding.variable, binding.node, callUse, notStarted);
+  const leaks = walk.leaks ?? (binding.kind === 'then' ? chainLeaks(binding.node, binding.variable, callUse) : null);
   return {
     form: 'unmanaged',
     call: found.call,
     receiver: found.receiver,
+    ...(found.helper === undefined ? {} : { helper: found.helper }),
     variable: binding.variable,
     binding: binding.node,
     owner: owned.owner,
-    leaks: walk.leaks,
+    leaks,
     isOpenAt: walk.isOpenAt,
   };
 }
@@ -199,6 +264,7 @@ function scopeOf(analysis: SequelizeAnalysis, timeline: CodePathTimeline, found:
 function unmanagedBinding(
   analysis: SequelizeAnalysis,
   call: TSESTree.CallExpression,
+  tupleIndex?: number,
 ):
   | { kind: 'assignment'; node: TSESTree.AssignmentExpression; variable: Variable }
   | { kind: 'declarator'; node: TSESTree.VariableDeclarator; variable: Variable }
@@ -212,6 +278,14 @@ function unmanagedBinding(
     let outer: TSESTree.Node = parent;
     while (outer.parent != null && isTransparentWrapper(outer.parent)) outer = outer.parent;
     const holder = outer.parent;
+    if (tupleIndex !== undefined) {
+      // `const [transaction, errorTransaction] = await createTransaction(db, res)`
+      if (holder?.type !== AST_NODE_TYPES.VariableDeclarator || holder.init !== outer || holder.id.type !== AST_NODE_TYPES.ArrayPattern) return null;
+      const element = holder.id.elements[tupleIndex];
+      if (element?.type !== AST_NODE_TYPES.Identifier) return null;
+      const variable = findVariable(analysis.host, element);
+      return variable === null ? null : { kind: 'declarator', node: holder, variable };
+    }
     if (holder?.type === AST_NODE_TYPES.VariableDeclarator && holder.init === outer && holder.id.type === AST_NODE_TYPES.Identifier) {
       const variable = findVariable(analysis.host, holder.id);
       return variable === null ? null : { kind: 'declarator', node: holder, variable };
@@ -279,10 +353,14 @@ interface WalkState {
  * Node roles for one transaction binding: releases, ownership moves, overwrites, in its own function's code.
  * `escapes` is set when a closure releases or receives it (it runs at a time the walk cannot know).
  */
+/** What a call does with the transaction passed as its argument `index` (from the callee's summary). */
+type CallUse = (call: TSESTree.CallExpression, index: number) => 'escape' | 'forward' | 'release';
+
 function rolesOf(
   variable: Variable,
   owner: TSESTree.Node,
   creation: TSESTree.Node,
+  callUse: CallUse,
 ): { roles: Map<TSESTree.Node, Role>; escapes: boolean } {
   const roles = new Map<TSESTree.Node, Role>();
   let escapes = false;
@@ -298,7 +376,7 @@ function rolesOf(
       }
       continue;
     }
-    const use = referenceUse(identifier);
+    const use = referenceUse(identifier, callUse);
     if (use.kind === 'neutral') continue;
     if (!inOwnCode) {
       escapes = true;
@@ -312,8 +390,24 @@ function rolesOf(
   return { roles, escapes };
 }
 
+/** `if (error) return;` / `if (error) { return res.status(500).send(…) }`: the `return`s taken when `error` is set. */
+function failureExits(error: Variable): TSESTree.Node[] {
+  const exits: TSESTree.Node[] = [];
+  for (const reference of error.references) {
+    const test = reference.identifier;
+    const statement = test.parent;
+    if (statement?.type !== AST_NODE_TYPES.IfStatement || statement.test !== test) continue;
+    const body = statement.consequent.type === AST_NODE_TYPES.BlockStatement ? statement.consequent.body.at(-1) : statement.consequent;
+    if (body?.type === AST_NODE_TYPES.ReturnStatement || body?.type === AST_NODE_TYPES.ThrowStatement) exits.push(body);
+  }
+  return exits;
+}
+
 /** What a read of the transaction does: releases it, moves ownership, or neither. */
-function referenceUse(identifier: TSESTree.Node): { kind: 'neutral' } | { kind: 'escape' | 'release'; node: TSESTree.Node } {
+function referenceUse(
+  identifier: TSESTree.Node,
+  callUse: CallUse,
+): { kind: 'neutral' } | { kind: 'escape' | 'release'; node: TSESTree.Node } {
   let node: TSESTree.Node = identifier;
   while (node.parent != null && (isTransparentWrapper(node.parent) || node.parent.type === AST_NODE_TYPES.ChainExpression)) {
     node = node.parent;
@@ -348,6 +442,15 @@ function referenceUse(identifier: TSESTree.Node): { kind: 'neutral' } | { kind: 
     case AST_NODE_TYPES.ExpressionStatement:
     case AST_NODE_TYPES.AwaitExpression:
       return { kind: 'neutral' };
+    case AST_NODE_TYPES.CallExpression: {
+      // `commitTransaction(t)` releases it; `orderRepository.createOrder(data, t)` that only forwards it to queries
+      // leaves it with the caller; anything else (stored, returned, unknown) takes it over.
+      const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
+      if (index === -1) return { kind: 'escape', node: identifier };
+      const use = callUse(parent, index);
+      if (use === 'forward') return { kind: 'neutral' };
+      return use === 'release' ? { kind: 'release', node: parent } : { kind: 'escape', node: identifier };
+    }
     default:
       return { kind: 'escape', node: identifier };
   }
@@ -400,8 +503,10 @@ function walkTransaction(
   owner: TSESTree.Node,
   variable: Variable,
   binding: TSESTree.Node,
+  callUse: CallUse,
+  notStarted: ReadonlySet<TSESTree.Node> = new Set(),
 ): WalkResult {
-  const { roles, escapes } = rolesOf(variable, owner, binding);
+  const { roles, escapes } = rolesOf(variable, owner, binding, callUse);
   const final = new Set(codePath.finalSegments);
   const leaks: LeakPath[] = [];
   const open = new Map<CodePathSegment, [number, number][]>();
@@ -485,6 +590,10 @@ function walkTransaction(
         continue;
       }
       if (item.phase !== 'exit') continue;
+      if (notStarted.has(item.node)) {
+        stoppedAt = index;
+        continue;
+      }
       // A new exception or return is what the path leaks by from here on (a `catch` that rethrows after an
       // `await` that fails leaks at that `await`, not where the first exception came from).
       const { line } = item.node.loc.start;
@@ -530,6 +639,40 @@ function walkTransaction(
         .some(({ segment, index }) => (open.get(segment) ?? []).some(([from, to]) => index >= from && index < to));
     },
   };
+}
+
+/**
+ * `sequelize.transaction().then((t) => Model.create(x, { transaction: t }).then(() => t.commit()))`: a promise chain
+ * commits in a later callback, which the walk cannot order. It leaks when nothing in it ever rolls back (no `.catch`
+ * calls `t.rollback()`): a rejected query leaves the transaction open. Any other use of `t` (stored, returned, passed
+ * to a helper that keeps it) claims nothing.
+ */
+function chainLeaks(callback: FunctionNode, variable: Variable, callUse: CallUse): LeakPath[] | null {
+  let commit: TSESTree.Node | null = null;
+  for (const reference of variable.references) {
+    if (reference.isWrite()) return null;
+    const use = referenceUse(reference.identifier, callUse);
+    if (use.kind === 'escape') return null;
+    if (use.kind === 'neutral') continue;
+    const member = use.node.type === AST_NODE_TYPES.CallExpression ? skipTypeWrappers(use.node.callee) : null;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || memberName(member) !== 'commit') return null;
+    if (!inPromiseChain(use.node, callback)) return null;
+    commit ??= use.node;
+  }
+  return commit === null ? null : [{ kind: 'rejection', line: commit.loc.start.line }];
+}
+
+/** Is `node` in `callback`'s own code or in a `.then`/`.catch`/`.finally` callback nested in it? */
+function inPromiseChain(node: TSESTree.Node, callback: FunctionNode): boolean {
+  for (let current = node.parent; current != null; current = current.parent) {
+    if (current === callback) return true;
+    if (!isFunctionNode(current)) continue;
+    const call = current.parent;
+    if (call.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(current as TSESTree.CallExpressionArgument)) return false;
+    const callee = skipTypeWrappers(call.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || !['then', 'catch', 'finally'].includes(memberName(callee) ?? '')) return false;
+  }
+  return false;
 }
 
 /** A segment that starts a `catch` clause or a `finally` block. */
@@ -582,6 +725,41 @@ export function anchorIn(owner: TSESTree.Node, node: TSESTree.Node): TSESTree.No
   return null;
 }
 
+/** Bluebird's `Promise.map` family, the `async` library's iterators, p-map: they run the callback for every element. */
+const BLUEBIRD_METHODS = new Set(['map', 'mapSeries', 'each', 'filter', 'reduce', 'props', 'all', 'some', 'any', 'try', 'each']);
+const BLUEBIRD_NAMES = /^(?:Promise|Bluebird|BluebirdPromise|BPromise|bluebird|P)$/u;
+const ASYNC_METHODS =
+  /^(?:each|eachSeries|eachLimit|forEach|forEachSeries|forEachLimit|eachOf|eachOfSeries|eachOfLimit|forEachOf|forEachOfSeries|map|mapSeries|mapLimit|mapValues|mapValuesSeries|filter|filterSeries|reduce|series|parallel|parallelLimit|waterfall|times|timesSeries|whilst|until|concat|concatSeries|detect|detectSeries|some|every|groupBy|sortBy)$/u;
+const P_HELPERS = /^(?:pMap|pMapSeries|pEach|pEachSeries|pSeries|pAll|pFilter|pReduce|pTimes|pProps|pWhilst)$/u;
+
+/**
+ * `await Promise.map(rows, fn)` (Bluebird), `await async.eachSeries(rows, fn)`, `await pMap(rows, fn)`: the call's
+ * promise settles after every callback has run, so when the scope waits for it (awaited, or returned from a managed
+ * callback) the callbacks run inside it.
+ */
+function isAwaitedCollectionHelper(call: TSESTree.CallExpression): boolean {
+  const callee = skipTypeWrappers(call.callee);
+  let known = false;
+  if (callee.type === AST_NODE_TYPES.Identifier) known = P_HELPERS.test(callee.name);
+  else if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier) {
+    const method = memberName(callee) ?? '';
+    known =
+      (BLUEBIRD_NAMES.test(callee.object.name) && BLUEBIRD_METHODS.has(method) && method !== 'all') ||
+      (callee.object.name === 'async' && ASYNC_METHODS.test(method));
+  }
+  if (!known) return false;
+  let node: TSESTree.Node = call;
+  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (parent === undefined) return false;
+  return (
+    parent.type === AST_NODE_TYPES.AwaitExpression ||
+    parent.type === AST_NODE_TYPES.ReturnStatement ||
+    parent.type === AST_NODE_TYPES.YieldExpression ||
+    (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === node)
+  );
+}
+
 /** The call that runs `fn` before it returns, or null. */
 function synchronousRunner(fn: FunctionNode): TSESTree.Node | null {
   const parent = fn.parent;
@@ -590,6 +768,7 @@ function synchronousRunner(fn: FunctionNode): TSESTree.Node | null {
     const callee = skipTypeWrappers(parent.callee);
     return callee.type === AST_NODE_TYPES.Identifier && callee.name === 'Promise' ? parent : null;
   }
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(fn as TSESTree.CallExpressionArgument) && isAwaitedCollectionHelper(parent)) return parent;
   if (parent.type !== AST_NODE_TYPES.CallExpression || parent.arguments[0] !== fn) return null;
   const callee = skipTypeWrappers(parent.callee);
   if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;

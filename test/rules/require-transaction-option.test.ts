@@ -421,13 +421,14 @@ async function nested() {
         }),
       ],
     },
-    // Models across files: a models module (sequelize-cli \`db\`), an instance exported under another name.
+    // Models across files: a models module (sequelize-cli \`db\`), its instance's transaction. (A transaction on
+    // another module's `new Sequelize` is another instance: see require-transaction-option-helpers.test.ts.)
     {
       code: `const db = require('../models');
 const { connection } = require('../db');
 const { Invoice } = require('../models');
 async function crossFile() {
-  await connection.transaction(async (t) => {
+  await db.sequelize.transaction(async (t) => {
     await db.Invoice.sum('total');
     await Invoice.max('total', {});
     await db.sequelize.models.Payment.destroy({ where: {} });
@@ -445,7 +446,7 @@ async function crossFile() {
 const { connection } = require('../db');
 const { Invoice } = require('../models');
 async function crossFile() {
-  await connection.transaction(async (t) => {
+  await db.sequelize.transaction(async (t) => {
     await db.Invoice.sum('total', { transaction: t });
     await Invoice.max('total', {});
     await db.sequelize.models.Payment.destroy({ where: {} });
@@ -461,7 +462,7 @@ async function crossFile() {
 const { connection } = require('../db');
 const { Invoice } = require('../models');
 async function crossFile() {
-  await connection.transaction(async (t) => {
+  await db.sequelize.transaction(async (t) => {
     await db.Invoice.sum('total');
     await Invoice.max('total', { transaction: t });
     await db.sequelize.models.Payment.destroy({ where: {} });
@@ -477,7 +478,7 @@ async function crossFile() {
 const { connection } = require('../db');
 const { Invoice } = require('../models');
 async function crossFile() {
-  await connection.transaction(async (t) => {
+  await db.sequelize.transaction(async (t) => {
     await db.Invoice.sum('total');
     await Invoice.max('total', {});
     await db.sequelize.models.Payment.destroy({ where: {}, transaction: t });

@@ -1,0 +1,717 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+
+import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+
+import type { ProjectModule } from './project-modules';
+import type { QueryCall } from './queries';
+import type { SequelizeAnalysis, ValueKind } from './sequelize-instances';
+
+import { childNodes, findVariable, isFunctionNode, memberName, patternPath, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
+import { requiredModule } from '../file-analysis/sequelize-detection';
+import { exportedValue, isRelativeSpecifier, loadProjectModule, moduleExports, resolveRelativeModule } from './project-modules';
+import { queryCall } from './queries';
+import { classifyValue, isSequelizeInstance } from './sequelize-instances';
+
+/**
+ * Transaction helpers: the functions of the project that begin, release or forward a transaction, and those that run
+ * queries, followed from a call to the function it names, in the same module or through relative imports
+ * (a `require` or `import` of a project file, `SequelizeRepository.createTransaction()`,
+ * `orderRepository.createOrder(data, t)`, `this.helper()`).
+ *
+ * Each function gets a summary computed from its syntax once per parse (the project-module cache keeps a module's
+ * parse while its mtime and size are unchanged, so the summaries of an imported module live as long as it does):
+ * - `begins`: it returns an unmanaged transaction (`return sequelize.transaction()`), so `await helper()` opens one;
+ * - for each parameter, what it does with a transaction passed there: `release` (commits or rolls it back: it takes
+ *   the ending over), `forward` (only passes it on as `{ transaction: t }` or to functions that do: the caller still
+ *   owns it), or `escape` (stores, returns, or hands it where analysis cannot follow: nothing is claimed);
+ * - the queries it runs on its own code path (directly, or in a helper it calls: at most {@link MAX_HELPER_DEPTH}
+ *   calls deep), with how they take a transaction.
+ *
+ * Bounds: a function is followed at most {@link MAX_HELPER_DEPTH} calls deep and through at most
+ * {@link MAX_RESOLVE_DEPTH} bindings or re-exports; a module that cannot be read or parsed, a package, a dynamic
+ * member, or a function with more than {@link MAX_HELPER_QUERIES} queries gives no summary, and the rules then stay
+ * silent about that call (an unknown callee takes ownership; an unknown helper runs no query we know of).
+ */
+
+export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
+
+/** A function and the analysis of the module it lives in. */
+export interface FunctionRef {
+  fn: FunctionNode;
+  analysis: SequelizeAnalysis;
+  /** What the call site calls it (`createTransaction`, `orderRepository.createOrder`). */
+  name: string;
+}
+
+/** Names of wrapper functions analysis cannot see (a package's), from the rules' `transactionHelpers` option. */
+export interface TransactionHelperNames {
+  /** Return an unmanaged transaction: `const t = await begin()`. */
+  begin: readonly string[];
+  /** Commit or roll back the transaction passed to them: `commitTransaction(t)`. */
+  release: readonly string[];
+  /** Only pass the transaction on to queries: the caller keeps owning it. */
+  forward: readonly string[];
+}
+
+export const NO_HELPER_NAMES: TransactionHelperNames = { begin: [], release: [], forward: [] };
+
+/** What a function does with a transaction passed as one of its arguments. */
+export type ArgumentUse = 'escape' | 'forward' | 'release';
+
+/** A query a helper runs without a transaction from its caller. */
+export interface HelperQuery {
+  /** The query call, in the helper's module. */
+  query: QueryCall;
+  /** The module the query is in. */
+  analysis: SequelizeAnalysis;
+  /** Helpers from the call site down to the query (`getDeviceInDb` → `getById`). */
+  chain: string[];
+}
+
+export const MAX_HELPER_DEPTH = 2;
+const MAX_RESOLVE_DEPTH = 8;
+const MAX_HELPER_QUERIES = 50;
+
+//------------------------------------------------------------------------------
+// Analyses of other modules
+//------------------------------------------------------------------------------
+
+const moduleAnalyses = new WeakMap<ProjectModule, Map<string, SequelizeAnalysis>>();
+
+/** The analysis of a project module, shared by every lookup with the same instance pattern. */
+export function moduleAnalysis(module: ProjectModule, base: SequelizeAnalysis): SequelizeAnalysis {
+  let byPattern = moduleAnalyses.get(module);
+  if (byPattern === undefined) {
+    byPattern = new Map();
+    moduleAnalyses.set(module, byPattern);
+  }
+  const key = base.instancePattern.source;
+  let analysis = byPattern.get(key);
+  if (analysis === undefined) {
+    analysis = { host: module.host, filename: module.filename, instancePattern: base.instancePattern, types: null, cache: new WeakMap() };
+    byPattern.set(key, analysis);
+  }
+  return analysis;
+}
+
+function loadRelative(analysis: SequelizeAnalysis, specifier: string): SequelizeAnalysis | null {
+  if (!isRelativeSpecifier(specifier)) return null;
+  const filename = resolveRelativeModule(analysis.filename, specifier);
+  const module = filename === null ? null : loadProjectModule(filename);
+  return module === null ? null : moduleAnalysis(module, analysis);
+}
+
+function moduleOf(analysis: SequelizeAnalysis): ProjectModule | null {
+  return loadProjectModule(analysis.filename);
+}
+
+//------------------------------------------------------------------------------
+// From a callee to the function it names
+//------------------------------------------------------------------------------
+
+/** What a callee's object resolves to, for a member lookup. */
+type Container =
+  | { kind: 'class'; node: TSESTree.ClassDeclaration | TSESTree.ClassExpression; analysis: SequelizeAnalysis; instance: boolean }
+  | { kind: 'object'; node: TSESTree.ObjectExpression; analysis: SequelizeAnalysis }
+  | { kind: 'module'; analysis: SequelizeAnalysis };
+
+/** The function a call's callee names, or null when analysis cannot tell. */
+export function calleeFunction(analysis: SequelizeAnalysis, call: TSESTree.CallExpression): FunctionRef | null {
+  const callee = skipTypeWrappers(call.callee);
+  const fn = resolveFunction(analysis, callee, 0);
+  return fn === null ? null : { ...fn, name: calleeName(callee) ?? 'helper' };
+}
+
+/** `createTransaction`, `SequelizeRepository.createTransaction`, `this.save`: how a call names its callee. */
+export function calleeName(raw: TSESTree.Node): string | null {
+  const node = skipTypeWrappers(raw);
+  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
+  if (node.type === AST_NODE_TYPES.ThisExpression) return 'this';
+  if (node.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const name = memberName(node);
+  if (name === null) return null;
+  const object = calleeName(node.object);
+  return object === null ? name : `${object}.${name}`;
+}
+
+function resolveFunction(analysis: SequelizeAnalysis, raw: TSESTree.Node, depth: number): Omit<FunctionRef, 'name'> | null {
+  if (depth > MAX_RESOLVE_DEPTH) return null;
+  const node = skipTypeWrappers(raw);
+  if (isFunctionNode(node)) return { fn: node, analysis };
+  if (node.type === AST_NODE_TYPES.Identifier) return resolveIdentifierFunction(analysis, node, depth);
+  if (node.type === AST_NODE_TYPES.MemberExpression) {
+    const name = memberName(node);
+    if (name === null) return null;
+    const container = resolveContainer(analysis, node.object, depth + 1);
+    return container === null ? null : memberFunction(container, name, depth + 1);
+  }
+  return null;
+}
+
+function resolveIdentifierFunction(
+  analysis: SequelizeAnalysis,
+  node: TSESTree.Identifier,
+  depth: number,
+): Omit<FunctionRef, 'name'> | null {
+  const variable = findVariable(analysis.host, node);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (variable == null || def === undefined) return null;
+  switch (def.type) {
+    case TSESLint.Scope.DefinitionType.FunctionName:
+      return def.node.type === AST_NODE_TYPES.FunctionDeclaration ? { fn: def.node, analysis } : null;
+    case TSESLint.Scope.DefinitionType.Variable: {
+      const declarator = def.node;
+      if (declarator.init === null || variable.references.some((reference) => reference.isWrite() && reference.init !== true)) return null;
+      const located = patternPath(declarator.id, variable.identifiers[0] as TSESTree.Identifier);
+      if (located === null) return null;
+      if (located.path.length === 0) return resolveFunction(analysis, declarator.init, depth + 1);
+      // `const { createOrder } = require('./orders')`
+      let container = resolveContainer(analysis, declarator.init, depth + 1);
+      for (const key of located.path.slice(0, -1)) {
+        container = container === null ? null : memberContainer(container, key, depth + 1);
+      }
+      const last = located.path.at(-1) as string;
+      return container === null ? null : memberFunction(container, last, depth + 1);
+    }
+    case TSESLint.Scope.DefinitionType.ImportBinding: {
+      const specifier = def.node;
+      const declaration = specifier.parent;
+      if (declaration.type !== AST_NODE_TYPES.ImportDeclaration) return null;
+      const target = loadRelative(analysis, declaration.source.value);
+      if (target === null) return null;
+      if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
+        const imported = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+        return exportFunction(target, imported, depth + 1);
+      }
+      if (specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier) return exportFunction(target, 'default', depth + 1);
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function exportFunction(analysis: SequelizeAnalysis, name: string, depth: number): Omit<FunctionRef, 'name'> | null {
+  const module = moduleOf(analysis);
+  if (module === null) return null;
+  const found = exportedValue(module, name);
+  if (found === null) {
+    if (name === 'default') return null;
+    const whole = moduleExports(module).whole;
+    const container = whole === null ? null : resolveContainer(analysis, whole, depth + 1);
+    return container === null ? null : memberFunction(container, name, depth + 1);
+  }
+  const target = found.module === module ? analysis : moduleAnalysis(found.module, analysis);
+  return resolveFunction(target, found.node, depth + 1);
+}
+
+/** What an object expression names, for member lookups: a class, an instance of one, an object literal, a module. */
+function resolveContainer(analysis: SequelizeAnalysis, raw: TSESTree.Node, depth: number): Container | null {
+  if (depth > MAX_RESOLVE_DEPTH) return null;
+  const node = skipTypeWrappers(raw);
+  switch (node.type) {
+    case AST_NODE_TYPES.ClassDeclaration:
+    case AST_NODE_TYPES.ClassExpression:
+      return { kind: 'class', node, analysis, instance: false };
+    case AST_NODE_TYPES.ObjectExpression:
+      return { kind: 'object', node, analysis };
+    case AST_NODE_TYPES.NewExpression: {
+      const target = resolveContainer(analysis, node.callee, depth + 1);
+      return target?.kind === 'class' && !target.instance ? { ...target, instance: true } : null;
+    }
+    case AST_NODE_TYPES.ThisExpression: {
+      const method = enclosingMethod(node);
+      if (method === null) return null;
+      return { kind: 'class', node: method.parent.parent, analysis, instance: !method.static };
+    }
+    case AST_NODE_TYPES.CallExpression: {
+      const specifier = requiredModule(analysis.host, node);
+      if (specifier === null) return null;
+      const target = loadRelative(analysis, specifier);
+      if (target === null) return null;
+      const module = moduleOf(target);
+      const whole = module === null ? null : moduleExports(module).whole;
+      return whole === null ? { kind: 'module', analysis: target } : resolveContainer(target, whole, depth + 1) ?? { kind: 'module', analysis: target };
+    }
+    case AST_NODE_TYPES.MemberExpression: {
+      const name = memberName(node);
+      const object = name === null ? null : resolveContainer(analysis, node.object, depth + 1);
+      return object === null || name === null ? null : memberContainer(object, name, depth + 1);
+    }
+    case AST_NODE_TYPES.Identifier: {
+      const variable = findVariable(analysis.host, node);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (variable == null || def === undefined) return null;
+      if (def.type === TSESLint.Scope.DefinitionType.ClassName) return { kind: 'class', node: def.node, analysis, instance: false };
+      if (def.type === TSESLint.Scope.DefinitionType.Variable) {
+        const declarator = def.node;
+        if (declarator.init === null || variable.references.some((reference) => reference.isWrite() && reference.init !== true)) return null;
+        const located = patternPath(declarator.id, variable.identifiers[0] as TSESTree.Identifier);
+        if (located === null) return null;
+        let container = resolveContainer(analysis, declarator.init, depth + 1);
+        for (const key of located.path) container = container === null ? null : memberContainer(container, key, depth + 1);
+        return container;
+      }
+      if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+        const specifier = def.node;
+        const declaration = specifier.parent;
+        if (declaration.type !== AST_NODE_TYPES.ImportDeclaration) return null;
+        const target = loadRelative(analysis, declaration.source.value);
+        if (target === null) return null;
+        if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier) return { kind: 'module', analysis: target };
+        const name =
+          specifier.type === AST_NODE_TYPES.ImportSpecifier
+            ? specifier.imported.type === AST_NODE_TYPES.Identifier
+              ? specifier.imported.name
+              : specifier.imported.value
+            : 'default';
+        return exportContainer(target, name, depth + 1);
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function exportContainer(analysis: SequelizeAnalysis, name: string, depth: number): Container | null {
+  const module = moduleOf(analysis);
+  if (module === null) return null;
+  const found = exportedValue(module, name);
+  if (found === null) return name === 'default' ? { kind: 'module', analysis } : null;
+  const target = found.module === module ? analysis : moduleAnalysis(found.module, analysis);
+  return resolveContainer(target, found.node, depth + 1);
+}
+
+function memberContainer(container: Container, name: string, depth: number): Container | null {
+  if (container.kind === 'module') return exportContainer(container.analysis, name, depth);
+  if (container.kind === 'object') {
+    const value = objectProperty(container.node, name);
+    return value === null ? null : resolveContainer(container.analysis, value, depth + 1);
+  }
+  return null;
+}
+
+function memberFunction(container: Container, name: string, depth: number): Omit<FunctionRef, 'name'> | null {
+  switch (container.kind) {
+    case 'module':
+      return exportFunction(container.analysis, name, depth);
+    case 'object': {
+      const value = objectProperty(container.node, name);
+      return value === null ? null : resolveFunction(container.analysis, value, depth + 1);
+    }
+    case 'class': {
+      for (const member of container.node.body.body) {
+        if (member.type !== AST_NODE_TYPES.MethodDefinition || member.kind !== 'method') continue;
+        if (member.static === container.instance) continue;
+        if (staticKeyName(member.key, member.computed) !== name) continue;
+        return { fn: member.value as TSESTree.FunctionExpression, analysis: container.analysis };
+      }
+      for (const member of container.node.body.body) {
+        if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static === container.instance || member.value === null) continue;
+        if (staticKeyName(member.key, member.computed) !== name) continue;
+        return resolveFunction(container.analysis, member.value, depth + 1);
+      }
+      // Inherited from a project class (`class OrderRepository extends BaseRepository`).
+      const superClass = container.node.superClass;
+      if (superClass === null) return null;
+      const parent = resolveContainer(container.analysis, superClass, depth + 1);
+      return parent?.kind === 'class' ? memberFunction({ ...parent, instance: container.instance }, name, depth + 1) : null;
+    }
+  }
+}
+
+function objectProperty(node: TSESTree.ObjectExpression, name: string): TSESTree.Node | null {
+  let found: TSESTree.Node | null = null;
+  for (const property of node.properties) {
+    if (property.type === AST_NODE_TYPES.SpreadElement) {
+      found = null;
+      continue;
+    }
+    if (staticKeyName(property.key, property.computed) !== name || property.kind !== 'init') continue;
+    found = property.value;
+  }
+  return found;
+}
+
+/** The class method whose own `this` a node reads (arrow functions are transparent). */
+function enclosingMethod(node: TSESTree.Node): (TSESTree.MethodDefinition & { parent: TSESTree.ClassBody & { parent: TSESTree.ClassDeclaration | TSESTree.ClassExpression } }) | null {
+  for (let current = node.parent; current != null; current = current.parent) {
+    if (current.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
+    if (current.type === AST_NODE_TYPES.FunctionExpression) {
+      return current.parent.type === AST_NODE_TYPES.MethodDefinition ? (current.parent) : null;
+    }
+    if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.Program) return null;
+  }
+  return null;
+}
+
+//------------------------------------------------------------------------------
+// Summaries
+//------------------------------------------------------------------------------
+
+/** Where a helper's transaction comes from: the `transaction()` receiver, and its index when it returns a tuple. */
+interface Begins {
+  receiver: TSESTree.Node;
+  analysis: SequelizeAnalysis;
+  /** `return [transaction, error]` → 0. */
+  tupleIndex?: number;
+}
+
+interface Summary {
+  /** The receiver of the `transaction()` the function returns, in its own module; null when it begins none. */
+  begins?: Begins | null;
+  uses: Map<number, ArgumentUse>;
+  queries?: HelperQuery[] | null;
+}
+
+const summaries = new WeakMap<FunctionNode, Summary>();
+
+function summaryOf(fn: FunctionNode): Summary {
+  let summary = summaries.get(fn);
+  if (summary === undefined) {
+    summary = { uses: new Map() };
+    summaries.set(fn, summary);
+  }
+  return summary;
+}
+
+/** Is `name` (a call's callee, `SequelizeRepository.commitTransaction`) one of `names` (whole, or its last part)? */
+export function namedHelper(names: readonly string[], callee: TSESTree.Node): boolean {
+  if (names.length === 0) return false;
+  const name = calleeName(callee);
+  if (name === null) return false;
+  const last = name.slice(name.lastIndexOf('.') + 1);
+  return names.includes(name) || names.includes(last);
+}
+
+/**
+ * When `call` runs a helper that returns an unmanaged transaction (`createTransaction(options)`), the `transaction()`
+ * call's receiver inside it (with the helper's analysis), or `{ receiver: null }` for a helper named in the options.
+ */
+export function beginningHelper(
+  analysis: SequelizeAnalysis,
+  call: TSESTree.CallExpression,
+  names: TransactionHelperNames,
+): { receiver: TSESTree.Node | null; analysis: SequelizeAnalysis; name: string; tupleIndex?: number } | null {
+  if (namedHelper(names.begin, call.callee)) return { receiver: null, analysis, name: calleeName(call.callee) ?? 'helper' };
+  const ref = calleeFunction(analysis, call);
+  if (ref === null) return null;
+  const begins = beginsIn(ref, 0);
+  return begins === null ? null : { ...begins, name: ref.name };
+}
+
+function beginsIn(ref: Omit<FunctionRef, 'name'>, depth: number): Begins | null {
+  const summary = summaryOf(ref.fn);
+  if (summary.begins !== undefined) return summary.begins;
+  summary.begins = null; // cycles
+  let found: Begins | null = null;
+  let other = false;
+  for (const raw of returnedValues(ref.fn)) {
+    const value = skipTypeWrappers(raw);
+    // `return [transaction, error]`: the helper reports failures beside the transaction.
+    if (value.type === AST_NODE_TYPES.ArrayExpression) {
+      const index = value.elements.findIndex((element) => element !== null && element.type !== AST_NODE_TYPES.SpreadElement && beginValue(ref.analysis, element, depth) !== null);
+      const element = index === -1 ? null : value.elements[index];
+      const result = element == null || element.type === AST_NODE_TYPES.SpreadElement ? null : beginValue(ref.analysis, element, depth);
+      if (result === null || (found !== null && found.tupleIndex !== index)) other = true;
+      else found ??= { ...result, tupleIndex: index };
+      continue;
+    }
+    const result = beginValue(ref.analysis, value, depth);
+    if (result === null || (found !== null && found.tupleIndex !== undefined)) other = true;
+    else found ??= result;
+  }
+  summary.begins = other ? null : found;
+  return summary.begins;
+}
+
+/** `sequelize.transaction()`, `await db.sequelize.transaction(options)`, `t` bound to one, or another begin helper. */
+function beginValue(analysis: SequelizeAnalysis, raw: TSESTree.Node, depth: number): Begins | null {
+  let node = skipTypeWrappers(raw);
+  if (node.type === AST_NODE_TYPES.AwaitExpression) node = skipTypeWrappers(node.argument);
+  if (node.type === AST_NODE_TYPES.Identifier) {
+    // `const t = await sequelize.transaction(); return t`, or `let transaction = null; try { transaction = await … }`.
+    const variable = findVariable(analysis.host, node);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (variable == null || def?.type !== TSESLint.Scope.DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier) return null;
+    const values: TSESTree.Node[] = [];
+    if (def.node.init !== null && !isNullLiteral(def.node.init)) values.push(def.node.init);
+    for (const reference of variable.references) {
+      if (!reference.isWrite() || reference.init === true) continue;
+      const assignment = reference.identifier.parent;
+      if (assignment?.type !== AST_NODE_TYPES.AssignmentExpression || assignment.operator !== '=') return null;
+      if (!isNullLiteral(assignment.right)) values.push(assignment.right);
+    }
+    if (values.length !== 1) return null;
+    return beginValue(analysis, values[0] as TSESTree.Node, depth);
+  }
+  if (node.type !== AST_NODE_TYPES.CallExpression) return null;
+  const callee = skipTypeWrappers(node.callee);
+  if (callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === 'transaction') {
+    const last = node.arguments.at(-1);
+    const unmanaged = last === undefined || skipTypeWrappers(last).type === AST_NODE_TYPES.ObjectExpression || isOptionsParameter(analysis, last);
+    return unmanaged && isSequelizeInstance(analysis, callee.object) ? { receiver: callee.object, analysis } : null;
+  }
+  if (depth >= MAX_HELPER_DEPTH) return null;
+  const ref = calleeFunction(analysis, node);
+  return ref === null ? null : beginsIn(ref, depth + 1);
+}
+
+function isNullLiteral(raw: TSESTree.Node): boolean {
+  const node = skipTypeWrappers(raw);
+  return (node.type === AST_NODE_TYPES.Literal && node.value === null && !('regex' in node)) || (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined');
+}
+
+/** `transaction(options)` in `createTransaction(options)`: a parameter passed through as options. */
+function isOptionsParameter(analysis: SequelizeAnalysis, raw: TSESTree.Node): boolean {
+  const node = skipTypeWrappers(raw);
+  if (node.type !== AST_NODE_TYPES.Identifier || !/options|opts|config/iu.test(node.name)) return false;
+  const def = findVariable(analysis.host, node)?.defs[0];
+  return def?.type === TSESLint.Scope.DefinitionType.Parameter;
+}
+
+/** The expressions a function returns (its expression body, or every `return x` of its own code). */
+function returnedValues(fn: FunctionNode): TSESTree.Node[] {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
+  const values: TSESTree.Node[] = [];
+  const visit = (node: TSESTree.Node): void => {
+    if (node.type === AST_NODE_TYPES.ReturnStatement) {
+      if (node.argument !== null) values.push(node.argument);
+      return;
+    }
+    if (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody) return;
+    for (const child of childNodes(node)) visit(child);
+  };
+  visit(fn.body);
+  return values;
+}
+
+/**
+ * What `call` does with a transaction passed as argument `index`: commits or rolls it back (`release`), passes it on
+ * to queries only (`forward`), or anything else, including an unknown callee (`escape`).
+ */
+export function argumentUse(
+  analysis: SequelizeAnalysis,
+  call: TSESTree.CallExpression,
+  index: number,
+  names: TransactionHelperNames,
+): ArgumentUse {
+  if (namedHelper(names.release, call.callee)) return 'release';
+  if (namedHelper(names.forward, call.callee)) return 'forward';
+  // A query's own arguments: `Model.findAll(t)` is not how queries take transactions, but it is no hand-over either.
+  if (queryCall(analysis, call) !== null) return 'forward';
+  const ref = calleeFunction(analysis, call);
+  return ref === null ? 'escape' : parameterUse(ref, index, names, 0);
+}
+
+function parameterUse(ref: Omit<FunctionRef, 'name'>, index: number, names: TransactionHelperNames, depth: number): ArgumentUse {
+  const summary = summaryOf(ref.fn);
+  const known = summary.uses.get(index);
+  if (known !== undefined) return known;
+  summary.uses.set(index, 'escape'); // cycles
+  const param = ref.fn.params[index];
+  let use: ArgumentUse = 'escape';
+  if (param?.type === AST_NODE_TYPES.Identifier) {
+    const variable = findVariable(ref.analysis.host, param);
+    if (variable !== null) use = variableUse(ref.analysis, variable, names, depth);
+  } else if (param?.type === AST_NODE_TYPES.AssignmentPattern && param.left.type === AST_NODE_TYPES.Identifier) {
+    const variable = findVariable(ref.analysis.host, param.left);
+    if (variable !== null) use = variableUse(ref.analysis, variable, names, depth);
+  }
+  summary.uses.set(index, use);
+  return use;
+}
+
+function variableUse(analysis: SequelizeAnalysis, variable: TSESLint.Scope.Variable, names: TransactionHelperNames, depth: number): ArgumentUse {
+  let released = false;
+  for (const reference of variable.references) {
+    if (reference.isWrite()) {
+      if (reference.init === true) continue;
+      return 'escape';
+    }
+    let node: TSESTree.Node = reference.identifier;
+    while (node.parent?.type === AST_NODE_TYPES.TSAsExpression || node.parent?.type === AST_NODE_TYPES.TSNonNullExpression || node.parent?.type === AST_NODE_TYPES.ChainExpression) {
+      node = node.parent;
+    }
+    const parent = node.parent;
+    if (parent === undefined) return 'escape';
+    switch (parent.type) {
+      case AST_NODE_TYPES.MemberExpression: {
+        if (parent.object !== node) return 'escape';
+        const name = memberName(parent);
+        if (name === 'commit' || name === 'rollback') {
+          if (parent.parent.type !== AST_NODE_TYPES.CallExpression || parent.parent.callee !== parent) return 'escape';
+          released = true;
+        }
+        // `t.afterCommit(…)`, `t.LOCK`, `t.id`: reads, no hand-over.
+        break;
+      }
+      case AST_NODE_TYPES.Property:
+        if (parent.value !== node || parent.computed || staticKeyName(parent.key, false) !== 'transaction') return 'escape';
+        if (parent.parent.type !== AST_NODE_TYPES.ObjectExpression || objectEscapes(analysis, parent.parent, names, depth)) return 'escape';
+        break;
+      case AST_NODE_TYPES.CallExpression: {
+        const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
+        if (index === -1) return 'escape';
+        if (depth >= MAX_HELPER_DEPTH) return 'escape';
+        if (namedHelper(names.release, parent.callee)) {
+          released = true;
+          break;
+        }
+        if (namedHelper(names.forward, parent.callee) || queryCall(analysis, parent) !== null) break;
+        const ref = calleeFunction(analysis, parent);
+        const use = ref === null ? 'escape' : parameterUse(ref, index, names, depth + 1);
+        if (use === 'escape') return 'escape';
+        if (use === 'release') released = true;
+        break;
+      }
+      case AST_NODE_TYPES.IfStatement:
+      case AST_NODE_TYPES.ConditionalExpression:
+      case AST_NODE_TYPES.LogicalExpression:
+      case AST_NODE_TYPES.UnaryExpression:
+      case AST_NODE_TYPES.BinaryExpression:
+      case AST_NODE_TYPES.ExpressionStatement:
+        if (parent.type === AST_NODE_TYPES.LogicalExpression && parent.left !== node) return 'escape';
+        if (parent.type === AST_NODE_TYPES.ConditionalExpression && parent.test !== node) return 'escape';
+        break;
+      case AST_NODE_TYPES.AwaitExpression:
+        if (parent.parent.type !== AST_NODE_TYPES.ExpressionStatement) return 'escape';
+        break;
+      default:
+        return 'escape';
+    }
+  }
+  return released ? 'release' : 'forward';
+}
+
+/** `{ where, transaction: t }`: passed to a query or a forwarding helper, or kept (stored, returned)? */
+function objectEscapes(analysis: SequelizeAnalysis, object: TSESTree.ObjectExpression, names: TransactionHelperNames, depth: number): boolean {
+  let node: TSESTree.Node = object;
+  while (node.parent?.type === AST_NODE_TYPES.ObjectExpression || node.parent?.type === AST_NODE_TYPES.Property || node.parent?.type === AST_NODE_TYPES.SpreadElement) {
+    node = node.parent;
+  }
+  const parent = node.parent;
+  if (parent?.type !== AST_NODE_TYPES.CallExpression) return parent?.type !== AST_NODE_TYPES.VariableDeclarator;
+  const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
+  if (index === -1 || queryCall(analysis, parent) !== null || namedHelper(names.forward, parent.callee)) return false;
+  // Options handed to another helper (`repo.create(data, { transaction: t })`): its options parameter forwards them.
+  if (depth >= MAX_HELPER_DEPTH) return true;
+  const ref = calleeFunction(analysis, parent);
+  return ref === null || parameterUse(ref, index, names, depth + 1) === 'escape';
+}
+
+//------------------------------------------------------------------------------
+// Queries run by a helper
+//------------------------------------------------------------------------------
+
+/**
+ * The queries `call`'s callee runs that take no transaction from the call (nothing passed to it mentions one), one or
+ * two helpers deep. Empty when the callee is unknown, opens its own transaction, or runs too many queries to be a
+ * helper. `takesTransaction(query, analysis)` says whether a query passes one (its options name `transaction`, or are
+ * unknown).
+ */
+export function helperQueries(
+  analysis: SequelizeAnalysis,
+  call: TSESTree.CallExpression,
+  takesTransaction: (query: QueryCall, analysis: SequelizeAnalysis) => boolean,
+): HelperQuery[] {
+  const ref = calleeFunction(analysis, call);
+  if (ref === null) return [];
+  return queriesIn(ref, takesTransaction, 1);
+}
+
+function queriesIn(
+  ref: FunctionRef,
+  takesTransaction: (query: QueryCall, analysis: SequelizeAnalysis) => boolean,
+  depth: number,
+): HelperQuery[] {
+  const summary = summaryOf(ref.fn);
+  if (summary.queries !== undefined) return summary.queries ?? [];
+  summary.queries = null; // cycles
+  const found: HelperQuery[] = [];
+  let opensTransaction = false;
+  const calls: TSESTree.CallExpression[] = [];
+  const visit = (node: TSESTree.Node): void => {
+    // Code in nested functions runs when they are called, which may be never or later: only the helper's own path.
+    if (node !== ref.fn && isFunctionNode(node) && !runsInline(node)) return;
+    if (node.type === AST_NODE_TYPES.ClassBody) return;
+    if (node.type === AST_NODE_TYPES.CallExpression) calls.push(node);
+    for (const child of childNodes(node)) visit(child);
+  };
+  visit(ref.fn.body);
+  for (const call of calls) {
+    const callee = skipTypeWrappers(call.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === 'transaction') {
+      opensTransaction = true;
+      break;
+    }
+    const query = queryCall(ref.analysis, call);
+    if (query !== null) {
+      if (!takesTransaction(query, ref.analysis)) found.push({ query, analysis: ref.analysis, chain: [ref.name] });
+      continue;
+    }
+    if (depth >= MAX_HELPER_DEPTH || mentionsTransaction(call)) continue;
+    const inner = calleeFunction(ref.analysis, call);
+    if (inner === null || inner.fn === ref.fn) continue;
+    for (const deeper of queriesIn(inner, takesTransaction, depth + 1)) found.push({ ...deeper, chain: [ref.name, ...deeper.chain] });
+  }
+  summary.queries = opensTransaction || found.length > MAX_HELPER_QUERIES ? [] : found;
+  return summary.queries;
+}
+
+/** A callback run before its call returns (`rows.map(fn)`, `Promise.map(rows, fn)`, an IIFE). */
+function runsInline(fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  return parent.type === AST_NODE_TYPES.CallExpression && (parent.callee === fn || parent.arguments.includes(fn as TSESTree.CallExpressionArgument));
+}
+
+/** Does any argument of the call name a transaction (`t`, `transaction`, `{ transaction }`, `options`)? */
+export function mentionsTransaction(call: TSESTree.CallExpression): boolean {
+  const visit = (node: TSESTree.Node): boolean => {
+    if (node.type === AST_NODE_TYPES.Identifier && /^(?:t|tx|trx|transaction\w*|\w*Transaction|options|opts)$/u.test(node.name)) return true;
+    if (node.type === AST_NODE_TYPES.Property && staticKeyName(node.key, node.computed) === 'transaction') return true;
+    if (node.type === AST_NODE_TYPES.SpreadElement) return true;
+    return childNodes(node).some(visit);
+  };
+  return call.arguments.some(visit);
+}
+
+/** The instance a query runs on, when provable: its Sequelize receiver, or the instance its model is defined on. */
+export function queryInstance(query: QueryCall, analysis: SequelizeAnalysis): ValueKind | null {
+  if (query.receiver === 'instance') return null;
+  return classifyValue(analysis, query.callee.object);
+}
+
+/** The JSON schema of the rules' `transactionHelpers` option. */
+export const TRANSACTION_HELPERS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  description:
+    'Wrapper functions analysis cannot see (from a package, or beyond the depth limit), by name: the callee as written (`SequelizeRepository.commitTransaction`) or its last part (`commitTransaction`). Project functions need no entry: their summaries are computed.',
+  properties: {
+    begin: {
+      type: 'array',
+      items: { type: 'string' },
+      uniqueItems: true,
+      description: 'Functions that return an unmanaged transaction: `const t = await begin()` must then be committed or rolled back.',
+    },
+    release: {
+      type: 'array',
+      items: { type: 'string' },
+      uniqueItems: true,
+      description: 'Functions that commit or roll back the transaction passed to them: `commitTransaction(t)` ends it.',
+    },
+    forward: {
+      type: 'array',
+      items: { type: 'string' },
+      uniqueItems: true,
+      description: 'Functions that only pass the transaction on to queries: the caller still has to commit or roll back.',
+    },
+  },
+} as const;
+
+/** The option's value with every list present. */
+export function helperNames(option: Partial<TransactionHelperNames> | undefined): TransactionHelperNames {
+  return { begin: option?.begin ?? [], release: option?.release ?? [], forward: option?.forward ?? [] };
+}
