@@ -358,20 +358,44 @@ interface Begins {
   tupleIndex?: number;
 }
 
+/** A function's answers, by the depth they were asked at (a deeper question has less budget left). */
 interface Summary {
   /** The receiver of the `transaction()` the function returns, in its own module; null when it begins none. */
-  begins?: Begins | null;
-  uses: Map<number, ArgumentUse>;
-  queries?: HelperQuery[] | null;
+  begins: Map<number, Begins | null>;
+  /** `${parameter index}:${depth}` → what it does with a transaction passed there. */
+  uses: Map<string, ArgumentUse>;
+  queries: Map<number, HelperQuery[] | null>;
 }
 
-const summaries = new WeakMap<FunctionNode, Summary>();
+/**
+ * Summaries per file being linted (its analysis), per function. A summary crosses modules, so it is computed from
+ * the linted file's point of view and kept for that lint only: linting one file in an editor gives the same answers
+ * as a whole-project run, whatever was linted before. The modules' parses themselves are shared (cached per path and
+ * mtime by the project-module cache), so a function is re-read per linted file that calls it, never re-parsed.
+ */
+const sessions = new WeakMap<SequelizeAnalysis, WeakMap<FunctionNode, Summary>>();
+let active: WeakMap<FunctionNode, Summary> = new WeakMap();
+
+function inSession<T>(analysis: SequelizeAnalysis, run: () => T): T {
+  let session = sessions.get(analysis);
+  if (session === undefined) {
+    session = new WeakMap();
+    sessions.set(analysis, session);
+  }
+  const previous = active;
+  active = session;
+  try {
+    return run();
+  } finally {
+    active = previous;
+  }
+}
 
 function summaryOf(fn: FunctionNode): Summary {
-  let summary = summaries.get(fn);
+  let summary = active.get(fn);
   if (summary === undefined) {
-    summary = { uses: new Map() };
-    summaries.set(fn, summary);
+    summary = { begins: new Map(), uses: new Map(), queries: new Map() };
+    active.set(fn, summary);
   }
   return summary;
 }
@@ -395,16 +419,19 @@ export function beginningHelper(
   names: TransactionHelperNames,
 ): { receiver: TSESTree.Node | null; analysis: SequelizeAnalysis; name: string; tupleIndex?: number } | null {
   if (namedHelper(names.begin, call.callee)) return { receiver: null, analysis, name: calleeName(call.callee) ?? 'helper' };
-  const ref = calleeFunction(analysis, call);
-  if (ref === null) return null;
-  const begins = beginsIn(ref, 0);
-  return begins === null ? null : { ...begins, name: ref.name };
+  return inSession(analysis, () => {
+    const ref = calleeFunction(analysis, call);
+    if (ref === null) return null;
+    const begins = beginsIn(ref, 0);
+    return begins === null ? null : { ...begins, name: ref.name };
+  });
 }
 
 function beginsIn(ref: Omit<FunctionRef, 'name'>, depth: number): Begins | null {
   const summary = summaryOf(ref.fn);
-  if (summary.begins !== undefined) return summary.begins;
-  summary.begins = null; // cycles
+  const known = summary.begins.get(depth);
+  if (known !== undefined) return known;
+  summary.begins.set(depth, null); // cycles
   let found: Begins | null = null;
   let other = false;
   for (const raw of returnedValues(ref.fn)) {
@@ -422,8 +449,9 @@ function beginsIn(ref: Omit<FunctionRef, 'name'>, depth: number): Begins | null 
     if (result === null || (found !== null && found.tupleIndex !== undefined)) other = true;
     else found ??= result;
   }
-  summary.begins = other ? null : found;
-  return summary.begins;
+  const begins = other ? null : found;
+  summary.begins.set(depth, begins);
+  return begins;
 }
 
 /** `sequelize.transaction()`, `await db.sequelize.transaction(options)`, `t` bound to one, or another begin helper. */
@@ -501,15 +529,18 @@ export function argumentUse(
   if (namedHelper(names.forward, call.callee)) return 'forward';
   // A query's own arguments: `Model.findAll(t)` is not how queries take transactions, but it is no hand-over either.
   if (queryCall(analysis, call) !== null) return 'forward';
-  const ref = calleeFunction(analysis, call);
-  return ref === null ? 'escape' : parameterUse(ref, index, names, 0);
+  return inSession(analysis, () => {
+    const ref = calleeFunction(analysis, call);
+    return ref === null ? 'escape' : parameterUse(ref, index, names, 0);
+  });
 }
 
 function parameterUse(ref: Omit<FunctionRef, 'name'>, index: number, names: TransactionHelperNames, depth: number): ArgumentUse {
   const summary = summaryOf(ref.fn);
-  const known = summary.uses.get(index);
+  const key = `${index}:${depth}`;
+  const known = summary.uses.get(key);
   if (known !== undefined) return known;
-  summary.uses.set(index, 'escape'); // cycles
+  summary.uses.set(key, 'escape'); // cycles
   const param = ref.fn.params[index];
   let use: ArgumentUse = 'escape';
   if (param?.type === AST_NODE_TYPES.Identifier) {
@@ -519,7 +550,7 @@ function parameterUse(ref: Omit<FunctionRef, 'name'>, index: number, names: Tran
     const variable = findVariable(ref.analysis.host, param.left);
     if (variable !== null) use = variableUse(ref.analysis, variable, names, depth);
   }
-  summary.uses.set(index, use);
+  summary.uses.set(key, use);
   return use;
 }
 
@@ -616,9 +647,11 @@ export function helperQueries(
   call: TSESTree.CallExpression,
   takesTransaction: (query: QueryCall, analysis: SequelizeAnalysis) => boolean,
 ): HelperQuery[] {
-  const ref = calleeFunction(analysis, call);
-  if (ref === null) return [];
-  return queriesIn(ref, takesTransaction, 1);
+  return inSession(analysis, () => {
+    const ref = calleeFunction(analysis, call);
+    // Summaries are shared by every call of the helper: the chain starts with this call's name for it.
+    return ref === null ? [] : queriesIn(ref, takesTransaction, 1).map((found) => ({ ...found, chain: [ref.name, ...found.chain.slice(1)] }));
+  });
 }
 
 function queriesIn(
@@ -627,8 +660,9 @@ function queriesIn(
   depth: number,
 ): HelperQuery[] {
   const summary = summaryOf(ref.fn);
-  if (summary.queries !== undefined) return summary.queries ?? [];
-  summary.queries = null; // cycles
+  const known = summary.queries.get(depth);
+  if (known !== undefined) return known ?? [];
+  summary.queries.set(depth, null); // cycles
   const found: HelperQuery[] = [];
   let opensTransaction = false;
   const calls: TSESTree.CallExpression[] = [];
@@ -656,8 +690,9 @@ function queriesIn(
     if (inner === null || inner.fn === ref.fn) continue;
     for (const deeper of queriesIn(inner, takesTransaction, depth + 1)) found.push({ ...deeper, chain: [ref.name, ...deeper.chain] });
   }
-  summary.queries = opensTransaction || found.length > MAX_HELPER_QUERIES ? [] : found;
-  return summary.queries;
+  const queries = opensTransaction || found.length > MAX_HELPER_QUERIES ? [] : found;
+  summary.queries.set(depth, queries);
+  return queries;
 }
 
 /** A callback run before its call returns (`rows.map(fn)`, `Promise.map(rows, fn)`, an IIFE). */
