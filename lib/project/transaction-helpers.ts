@@ -305,7 +305,8 @@ function memberFunction(container: Container, name: string, depth: number): Omit
         if (member.type !== AST_NODE_TYPES.MethodDefinition || member.kind !== 'method') continue;
         if (member.static === container.instance) continue;
         if (staticKeyName(member.key, member.computed) !== name) continue;
-        return { fn: member.value as TSESTree.FunctionExpression, analysis: container.analysis };
+        // An overload signature or an abstract method has no body: nothing to summarise.
+        return member.value.type === AST_NODE_TYPES.FunctionExpression ? { fn: member.value, analysis: container.analysis } : null;
       }
       for (const member of container.node.body.body) {
         if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static === container.instance || member.value === null) continue;
@@ -501,6 +502,7 @@ function isOptionsParameter(analysis: SequelizeAnalysis, raw: TSESTree.Node): bo
 
 /** The expressions a function returns (its expression body, or every `return x` of its own code). */
 function returnedValues(fn: FunctionNode): TSESTree.Node[] {
+  if ((fn.body as TSESTree.Node | null | undefined) == null) return [];
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
   const values: TSESTree.Node[] = [];
   const visit = (node: TSESTree.Node): void => {
@@ -673,6 +675,7 @@ function queriesIn(
     if (node.type === AST_NODE_TYPES.CallExpression) calls.push(node);
     for (const child of childNodes(node)) visit(child);
   };
+  if ((ref.fn.body as TSESTree.Node | null | undefined) == null) return [];
   visit(ref.fn.body);
   for (const call of calls) {
     const callee = skipTypeWrappers(call.callee);
