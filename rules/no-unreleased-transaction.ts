@@ -54,6 +54,9 @@ export function describeLeaks(leaks: readonly LeakPath[]): string {
       case 'rejection':
         parts.push(`its promise chain commits at line ${leak.line} but nothing rolls it back when a query in it rejects (no \`.catch()\` calls \`rollback()\`)`);
         break;
+      case 'unawaited':
+        parts.push(`the async helper is called without \`await\` at line ${leak.line}, so the transaction it begins is never committed or rolled back (what is bound here is a promise)`);
+        break;
       case 'exception':
         break;
     }

@@ -52,6 +52,52 @@ const DEFAULT_OPTIONS: RequireTransactionOptionOptions = {
   transactionHelpers: {},
 };
 
+/**
+ * Options that come only from a helper parameter its caller left out: `findByPk(id, { transaction: t })` or
+ * `findAll({ where, ...options })` or `findAll(options)` with `t` / `options` not passed.
+ */
+function optionsLeftOut(analysis: SequelizeAnalysis, query: QueryCall, absent: ReadonlySet<TSESLint.Scope.Variable>): boolean {
+  if (absent.size === 0) return false;
+  const isAbsent = (raw: TSESTree.Node): boolean => {
+    const node = skipTypeWrappers(raw);
+    if (node.type !== AST_NODE_TYPES.Identifier) return false;
+    const variable = findVariable(analysis.host, node);
+    return variable !== null && absent.has(variable);
+  };
+  const argument = query.call.arguments[query.optionsIndex];
+  if (argument === undefined) return false;
+  const options = skipTypeWrappers(argument);
+  if (options.type === AST_NODE_TYPES.Identifier) return isAbsent(options);
+  if (options.type !== AST_NODE_TYPES.ObjectExpression) return false;
+  let spreadsLeftOut = false;
+  for (const property of options.properties) {
+    if (property.type === AST_NODE_TYPES.SpreadElement) {
+      if (!isAbsent(property.argument)) return false;
+      spreadsLeftOut = true;
+      continue;
+    }
+    if (!property.computed && property.key.type === AST_NODE_TYPES.Identifier && property.key.name === 'transaction') {
+      return isAbsent(property.value);
+    }
+  }
+  return spreadsLeftOut;
+}
+
+/**
+ * A helper call the scope waits for (`await helper()`, `return helper()`, an arrow's body): its queries run while the
+ * transaction is open. One nobody waits for may run them after the commit.
+ */
+function awaitedHere(call: TSESTree.CallExpression): boolean {
+  let node: TSESTree.Node = call;
+  while (node.parent?.type === AST_NODE_TYPES.TSAsExpression || node.parent?.type === AST_NODE_TYPES.TSNonNullExpression) node = node.parent;
+  const parent = node.parent;
+  return (
+    parent?.type === AST_NODE_TYPES.AwaitExpression ||
+    parent?.type === AST_NODE_TYPES.ReturnStatement ||
+    (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === node)
+  );
+}
+
 /** `describeQuery`'s text source for a node of another module. */
 function moduleText(filename: string): (node: TSESTree.Node) => string {
   const text = readModuleText(filename) ?? '';
@@ -224,9 +270,13 @@ export default createRule<Options, MessageIds>({
 
     /** `getDeviceInDb(device)` in the scope: a helper whose queries take no transaction from the call. */
     function checkHelper(scope: TransactionScope, call: TSESTree.CallExpression): void {
-      if (call === scope.call || mentionsTransaction(call)) return;
+      if (call === scope.call || mentionsTransaction(call) || !awaitedHere(call)) return;
       if (scope.form === 'managed' && (scope.variable === null || clsOn(scope.receiver))) return;
-      const queries = helperQueries(analysis, call, (query, where) => optionsState(where, query).state === 'ok');
+      const queries = helperQueries(
+        analysis,
+        call,
+        (query, where, absent) => optionsState(where, query).state === 'ok' && !optionsLeftOut(where, query, absent),
+      );
       const found = queries.find((entry) => !otherInstance(scope, entry.query, entry.analysis));
       if (found === undefined) return;
       const name = scope.variable?.name ?? 't';

@@ -327,6 +327,8 @@ function classifyVariable(context: Context, variable: TSESLint.Scope.Variable): 
     if (parent.operator !== '=' && parent.operator !== '||=' && parent.operator !== '??=') return UNKNOWN;
     writes.push(classify(context, parent.right));
   }
+  // `const snapshotDb = null // a placeholder`: null for good, never an instance.
+  if (writes.length === 0 && declarator.init !== null && isNullish(declarator.init)) return OTHER;
   if (writes.length === 1) {
     const [only] = writes;
     if (only === undefined) return UNKNOWN;

@@ -228,10 +228,8 @@ function resolveContainer(analysis: SequelizeAnalysis, raw: TSESTree.Node, depth
       const specifier = requiredModule(analysis.host, node);
       if (specifier === null) return null;
       const target = loadRelative(analysis, specifier);
-      if (target === null) return null;
-      const module = moduleOf(target);
-      const whole = module === null ? null : moduleExports(module).whole;
-      return whole === null ? { kind: 'module', analysis: target } : resolveContainer(target, whole, depth + 1) ?? { kind: 'module', analysis: target };
+      // Members are looked up as exports: `exports.x = …` / `module.exports.x = …` first, then `module.exports`.
+      return target === null ? null : { kind: 'module', analysis: target };
     }
     case AST_NODE_TYPES.MemberExpression: {
       const name = memberName(node);
@@ -365,7 +363,7 @@ interface Summary {
   begins: Map<number, Begins | null>;
   /** `${parameter index}:${depth}` → what it does with a transaction passed there. */
   uses: Map<string, ArgumentUse>;
-  queries: Map<number, HelperQuery[] | null>;
+  queries: Map<string, HelperQuery[] | null>;
 }
 
 /**
@@ -418,13 +416,13 @@ export function beginningHelper(
   analysis: SequelizeAnalysis,
   call: TSESTree.CallExpression,
   names: TransactionHelperNames,
-): { receiver: TSESTree.Node | null; analysis: SequelizeAnalysis; name: string; tupleIndex?: number } | null {
-  if (namedHelper(names.begin, call.callee)) return { receiver: null, analysis, name: calleeName(call.callee) ?? 'helper' };
+): { receiver: TSESTree.Node | null; analysis: SequelizeAnalysis; name: string; tupleIndex?: number; async: boolean } | null {
+  if (namedHelper(names.begin, call.callee)) return { receiver: null, analysis, name: calleeName(call.callee) ?? 'helper', async: false };
   return inSession(analysis, () => {
     const ref = calleeFunction(analysis, call);
     if (ref === null) return null;
     const begins = beginsIn(ref, 0);
-    return begins === null ? null : { ...begins, name: ref.name };
+    return begins === null ? null : { ...begins, name: ref.name, async: ref.fn.async };
   });
 }
 
@@ -446,6 +444,9 @@ function beginsIn(ref: Omit<FunctionRef, 'name'>, depth: number): Begins | null 
       else found ??= { ...result, tupleIndex: index };
       continue;
     }
+    // `if (options.transaction) { …; return options.transaction }`: the caller's own transaction handed back (crowd.dev
+    // counts nesting and its commit helper only decrements), which the caller ends the same way: not another value.
+    if (isPassedTransaction(ref.fn, value)) continue;
     const result = beginValue(ref.analysis, value, depth);
     if (result === null || (found !== null && found.tupleIndex !== undefined)) other = true;
     else found ??= result;
@@ -453,6 +454,15 @@ function beginsIn(ref: Omit<FunctionRef, 'name'>, depth: number): Begins | null 
   const begins = other ? null : found;
   summary.begins.set(depth, begins);
   return begins;
+}
+
+/** `options.transaction` or `transaction` read from the function's own parameters. */
+function isPassedTransaction(fn: FunctionNode, raw: TSESTree.Node): boolean {
+  const node = skipTypeWrappers(raw);
+  const root = node.type === AST_NODE_TYPES.MemberExpression && memberName(node) === 'transaction' ? skipTypeWrappers(node.object) : node;
+  if (root.type !== AST_NODE_TYPES.Identifier) return false;
+  if (root === node && !/^(?:t|tx|trx|transaction)$/u.test(root.name)) return false;
+  return fn.params.some((param) => param.type === AST_NODE_TYPES.Identifier && param.name === root.name);
 }
 
 /** `sequelize.transaction()`, `await db.sequelize.transaction(options)`, `t` bound to one, or another begin helper. */
@@ -582,7 +592,7 @@ function variableUse(analysis: SequelizeAnalysis, variable: TSESLint.Scope.Varia
       }
       case AST_NODE_TYPES.Property:
         if (parent.value !== node || parent.computed || staticKeyName(parent.key, false) !== 'transaction') return 'escape';
-        if (parent.parent.type !== AST_NODE_TYPES.ObjectExpression || objectEscapes(analysis, parent.parent, names, depth)) return 'escape';
+        if (parent.parent.type !== AST_NODE_TYPES.ObjectExpression || objectEscapes(parent.parent)) return 'escape';
         break;
       case AST_NODE_TYPES.CallExpression: {
         const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
@@ -618,20 +628,19 @@ function variableUse(analysis: SequelizeAnalysis, variable: TSESLint.Scope.Varia
   return released ? 'release' : 'forward';
 }
 
-/** `{ where, transaction: t }`: passed to a query or a forwarding helper, or kept (stored, returned)? */
-function objectEscapes(analysis: SequelizeAnalysis, object: TSESTree.ObjectExpression, names: TransactionHelperNames, depth: number): boolean {
+/**
+ * `{ where, transaction: t }`: options handed to a call (a query, a helper, a model instance's method) use the
+ * transaction, as the rule treats them in the caller's own code; an object returned or stored keeps it.
+ */
+function objectEscapes(object: TSESTree.ObjectExpression): boolean {
   let node: TSESTree.Node = object;
   while (node.parent?.type === AST_NODE_TYPES.ObjectExpression || node.parent?.type === AST_NODE_TYPES.Property || node.parent?.type === AST_NODE_TYPES.SpreadElement) {
     node = node.parent;
   }
   const parent = node.parent;
-  if (parent?.type !== AST_NODE_TYPES.CallExpression) return parent?.type !== AST_NODE_TYPES.VariableDeclarator;
-  const index = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
-  if (index === -1 || queryCall(analysis, parent) !== null || namedHelper(names.forward, parent.callee)) return false;
-  // Options handed to another helper (`repo.create(data, { transaction: t })`): its options parameter forwards them.
-  if (depth >= MAX_HELPER_DEPTH) return true;
-  const ref = calleeFunction(analysis, parent);
-  return ref === null || parameterUse(ref, index, names, depth + 1) === 'escape';
+  if (parent?.type === AST_NODE_TYPES.CallExpression || parent?.type === AST_NODE_TYPES.NewExpression) return !parent.arguments.includes(node as TSESTree.CallExpressionArgument);
+  // `const options = { transaction: t }` is read later, usually as options: a local binding, not a hand-over.
+  return parent?.type !== AST_NODE_TYPES.VariableDeclarator;
 }
 
 //------------------------------------------------------------------------------
@@ -647,24 +656,50 @@ function objectEscapes(analysis: SequelizeAnalysis, object: TSESTree.ObjectExpre
 export function helperQueries(
   analysis: SequelizeAnalysis,
   call: TSESTree.CallExpression,
-  takesTransaction: (query: QueryCall, analysis: SequelizeAnalysis) => boolean,
+  takesTransaction: TakesTransaction,
 ): HelperQuery[] {
   return inSession(analysis, () => {
     const ref = calleeFunction(analysis, call);
     // Summaries are shared by every call of the helper: the chain starts with this call's name for it.
-    return ref === null ? [] : queriesIn(ref, takesTransaction, 1).map((found) => ({ ...found, chain: [ref.name, ...found.chain.slice(1)] }));
+    return ref === null
+      ? []
+      : queriesIn(ref, takesTransaction, 1, call.arguments.length, new Set()).map((found) => ({ ...found, chain: [ref.name, ...found.chain.slice(1)] }));
   });
 }
 
+/**
+ * Does a query take a transaction? `absent`: the helper's parameters the call site passes nothing for, so a query
+ * whose options are (or name as `transaction`) one of them runs without one: `orderFindById(id)` calling
+ * `orderRepository.findById(id, t)`, whose `findByPk(id, { transaction: t })` gets `t` undefined.
+ */
+export type TakesTransaction = (query: QueryCall, analysis: SequelizeAnalysis, absent: ReadonlySet<TSESLint.Scope.Variable>) => boolean;
+
 function queriesIn(
   ref: FunctionRef,
-  takesTransaction: (query: QueryCall, analysis: SequelizeAnalysis) => boolean,
+  takesTransaction: TakesTransaction,
   depth: number,
+  argCount: number,
+  absentIndices: ReadonlySet<number>,
 ): HelperQuery[] {
   const summary = summaryOf(ref.fn);
-  const known = summary.queries.get(depth);
+  const key = `${depth}:${argCount}:${[...absentIndices].join(',')}`;
+  const known = summary.queries.get(key);
   if (known !== undefined) return known ?? [];
-  summary.queries.set(depth, null); // cycles
+  summary.queries.set(key, null); // cycles
+  const absent = new Set<TSESLint.Scope.Variable>();
+  ref.fn.params.forEach((param, index) => {
+    if (index < argCount && !absentIndices.has(index)) return;
+    const id = param.type === AST_NODE_TYPES.AssignmentPattern ? param.left : param;
+    if (id.type !== AST_NODE_TYPES.Identifier) return;
+    const variable = findVariable(ref.analysis.host, id);
+    if (variable !== null) absent.add(variable);
+  });
+  const isAbsent = (node: TSESTree.Node): boolean => {
+    const value = skipTypeWrappers(node);
+    if (value.type !== AST_NODE_TYPES.Identifier) return false;
+    const variable = findVariable(ref.analysis.host, value);
+    return variable !== null && absent.has(variable);
+  };
   const found: HelperQuery[] = [];
   let opensTransaction = false;
   const calls: TSESTree.CallExpression[] = [];
@@ -685,16 +720,22 @@ function queriesIn(
     }
     const query = queryCall(ref.analysis, call);
     if (query !== null) {
-      if (!takesTransaction(query, ref.analysis)) found.push({ query, analysis: ref.analysis, chain: [ref.name] });
+      if (!takesTransaction(query, ref.analysis, absent)) found.push({ query, analysis: ref.analysis, chain: [ref.name] });
       continue;
     }
-    if (depth >= MAX_HELPER_DEPTH || mentionsTransaction(call)) continue;
+    if (depth >= MAX_HELPER_DEPTH || mentionsTransaction(call, isAbsent)) continue;
     const inner = calleeFunction(ref.analysis, call);
     if (inner === null || inner.fn === ref.fn) continue;
-    for (const deeper of queriesIn(inner, takesTransaction, depth + 1)) found.push({ ...deeper, chain: [ref.name, ...deeper.chain] });
+    const innerAbsent = new Set<number>();
+    call.arguments.forEach((argument, index) => {
+      if (isAbsent(argument)) innerAbsent.add(index);
+    });
+    for (const deeper of queriesIn(inner, takesTransaction, depth + 1, call.arguments.length, innerAbsent)) {
+      found.push({ ...deeper, chain: [ref.name, ...deeper.chain] });
+    }
   }
   const queries = opensTransaction || found.length > MAX_HELPER_QUERIES ? [] : found;
-  summary.queries.set(depth, queries);
+  summary.queries.set(key, queries);
   return queries;
 }
 
@@ -704,9 +745,13 @@ function runsInline(fn: FunctionNode): boolean {
   return parent.type === AST_NODE_TYPES.CallExpression && (parent.callee === fn || parent.arguments.includes(fn as TSESTree.CallExpressionArgument));
 }
 
-/** Does any argument of the call name a transaction (`t`, `transaction`, `{ transaction }`, `options`)? */
-export function mentionsTransaction(call: TSESTree.CallExpression): boolean {
+/**
+ * Does any argument of the call name a transaction (`t`, `transaction`, `{ transaction }`, `options`)? `ignore`: names
+ * known to hold nothing (a helper's parameters its caller left out).
+ */
+export function mentionsTransaction(call: TSESTree.CallExpression, ignore: (node: TSESTree.Node) => boolean = () => false): boolean {
   const visit = (node: TSESTree.Node): boolean => {
+    if (ignore(node)) return false;
     if (node.type === AST_NODE_TYPES.Identifier && /^(?:t|tx|trx|transaction\w*|\w*Transaction|options|opts)$/u.test(node.name)) return true;
     if (node.type === AST_NODE_TYPES.Property && staticKeyName(node.key, node.computed) === 'transaction') return true;
     if (node.type === AST_NODE_TYPES.SpreadElement) return true;

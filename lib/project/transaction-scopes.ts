@@ -39,6 +39,8 @@ export interface BeginHelper {
   instance: () => ValueKind | null;
   /** Set when it returns `[transaction, error]`: the transaction's index. */
   tupleIndex?: number;
+  /** An async helper called without `await` (`const [t, error] = createTransaction(db, res)`): its transaction is orphaned. */
+  unawaited?: boolean;
 }
 
 /** Classifies `call` as a Sequelize transaction call, or null when it is not one (or analysis cannot tell). */
@@ -71,6 +73,8 @@ export type LeakPath =
   | { kind: 'overwrite'; line: number; node: TSESTree.Node }
   /** A promise chain (`transaction().then((t) => …)`) that commits but never rolls back. */
   | { kind: 'rejection'; line: number }
+  /** An async begin helper called without `await`: the transaction it begins is never reachable. */
+  | { kind: 'unawaited'; line: number }
   | { kind: 'return'; line: number; node: TSESTree.Node }
   | { kind: 'throw'; line: number; node: TSESTree.Node };
 
@@ -197,11 +201,12 @@ function helperTransactionCall(
   const bound =
     parent?.type === AST_NODE_TYPES.AwaitExpression ||
     (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node && memberName(parent) === 'then');
-  if (!bound) return null;
+  const assigned = parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node;
+  if (!bound && !assigned) return null;
   const callee = skipTypeWrappers(call.callee);
   if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return null;
   const helper = beginningHelper(analysis, call, names);
-  if (helper === null) return null;
+  if (helper === null || (assigned && !helper.async)) return null;
   const { receiver, analysis: where } = helper;
   return {
     form: 'unmanaged',
@@ -211,6 +216,7 @@ function helperTransactionCall(
       name: helper.name,
       instance: () => (receiver === null ? null : classifyValue(where, receiver)),
       ...(helper.tupleIndex === undefined ? {} : { tupleIndex: helper.tupleIndex }),
+      ...(assigned ? { unawaited: true } : {}),
     },
   };
 }
@@ -231,6 +237,7 @@ function scopeOf(
     }
     return { form: 'managed', call: found.call, receiver: found.receiver, callback: found.callback, variable };
   }
+  if (found.helper?.unawaited === true) return unawaitedScope(analysis, timeline, found);
   const binding = unmanagedBinding(analysis, found.call, found.helper?.tupleIndex);
   if (binding === null) return null;
   const owned = binding.kind === 'then' ? { owner: binding.node, codePath: timeline.codePaths.get(binding.node) } : timeline.ownerOf(binding.node);
@@ -257,6 +264,28 @@ function scopeOf(
     owner: owned.owner,
     leaks,
     isOpenAt: walk.isOpenAt,
+  };
+}
+
+/** `const [transaction, error] = createTransaction(db, res)` without `await`: one leak, at the call. */
+function unawaitedScope(analysis: SequelizeAnalysis, timeline: CodePathTimeline, found: TransactionCall & { form: 'unmanaged' }): UnmanagedScope | null {
+  const declarator = found.call.parent;
+  if (declarator.type !== AST_NODE_TYPES.VariableDeclarator) return null;
+  const id = declarator.id.type === AST_NODE_TYPES.ArrayPattern ? declarator.id.elements[found.helper?.tupleIndex ?? 0] : declarator.id;
+  if (id?.type !== AST_NODE_TYPES.Identifier) return null;
+  const variable = findVariable(analysis.host, id);
+  const owned = timeline.ownerOf(declarator);
+  if (variable === null || owned === null) return null;
+  return {
+    form: 'unmanaged',
+    call: found.call,
+    receiver: found.receiver,
+    ...(found.helper === undefined ? {} : { helper: found.helper }),
+    variable,
+    binding: declarator,
+    owner: owned.owner,
+    leaks: [{ kind: 'unawaited', line: found.call.loc.start.line }],
+    isOpenAt: () => false,
   };
 }
 
@@ -384,7 +413,7 @@ function rolesOf(
     }
     roles.set(use.node, use.kind);
     if (use.kind === 'release') {
-      for (const guard of releaseGuards(use.node, variable, owner)) roles.set(guard, 'release');
+      for (const guard of releaseGuards(use.node, variable, owner, creation)) roles.set(guard, 'release');
     }
   }
   return { roles, escapes };
@@ -429,8 +458,11 @@ function referenceUse(
       return { kind: 'neutral' };
     }
     case AST_NODE_TYPES.Property:
-      // `{ transaction: t }`: query options, the transaction is used, not handed over.
-      if (parent.value === node && !parent.computed && keyName(parent) === 'transaction') return { kind: 'neutral' };
+      // `{ transaction: t }` handed to a call: query options, the transaction is used, not handed over. Returned or
+      // stored (`return { ...options, transaction }`), it goes with the object.
+      if (parent.value === node && !parent.computed && keyName(parent) === 'transaction' && !optionsKept(parent.parent)) {
+        return { kind: 'neutral' };
+      }
       return { kind: 'escape', node: identifier };
     case AST_NODE_TYPES.IfStatement:
     case AST_NODE_TYPES.ConditionalExpression:
@@ -456,6 +488,24 @@ function referenceUse(
   }
 }
 
+/** An options object that is returned, stored or thrown rather than passed to a call or bound to a local. */
+function optionsKept(object: TSESTree.Node): boolean {
+  let node: TSESTree.Node = object;
+  while (
+    node.parent?.type === AST_NODE_TYPES.ObjectExpression ||
+    node.parent?.type === AST_NODE_TYPES.Property ||
+    node.parent?.type === AST_NODE_TYPES.SpreadElement ||
+    (node.parent != null && isTransparentWrapper(node.parent))
+  ) {
+    node = node.parent;
+  }
+  const parent = node.parent;
+  if (parent?.type === AST_NODE_TYPES.CallExpression || parent?.type === AST_NODE_TYPES.NewExpression) {
+    return !parent.arguments.includes(node as TSESTree.CallExpressionArgument);
+  }
+  return parent?.type !== AST_NODE_TYPES.VariableDeclarator;
+}
+
 function keyName(property: TSESTree.Property): string | null {
   if (property.key.type === AST_NODE_TYPES.Identifier) return property.key.name;
   return property.key.type === AST_NODE_TYPES.Literal && typeof property.key.value === 'string' ? property.key.value : null;
@@ -466,7 +516,7 @@ function keyName(property: TSESTree.Property): string | null {
  * by the transaction's own state counts as a release where the test runs (the skipped branch only runs once it is
  * finished, or when it never started).
  */
-function releaseGuards(release: TSESTree.Node, variable: Variable, owner: TSESTree.Node): TSESTree.Node[] {
+function releaseGuards(release: TSESTree.Node, variable: Variable, owner: TSESTree.Node, creation: TSESTree.Node): TSESTree.Node[] {
   const guards: TSESTree.Node[] = [];
   let child: TSESTree.Node = release;
   for (let node = release.parent; node != null && node !== owner; child = node, node = node.parent) {
@@ -475,9 +525,36 @@ function releaseGuards(release: TSESTree.Node, variable: Variable, owner: TSESTr
     if (node.type === AST_NODE_TYPES.IfStatement && child !== node.test) test = node.test;
     if (node.type === AST_NODE_TYPES.ConditionalExpression && child !== node.test) test = node.test;
     if (node.type === AST_NODE_TYPES.LogicalExpression && child === node.right) test = node.left;
-    if (test !== null && mentions(test, variable)) guards.push(node);
+    if (test !== null && (mentions(test, variable) || sharesCondition(test, creation, owner))) guards.push(node);
   }
   return guards;
+}
+
+/**
+ * `if (carry) { t = carry } else { t = await begin() } … if (!carry) await commit(t)`: the release is guarded by the
+ * condition that chose to begin, so when it is skipped, nothing was begun here. True when `test` reads a name that a
+ * condition around the transaction's creation also reads.
+ */
+function sharesCondition(test: TSESTree.Node, creation: TSESTree.Node, owner: TSESTree.Node): boolean {
+  const names = new Set<string>();
+  let child: TSESTree.Node = creation;
+  for (let node = creation.parent; node != null && node !== owner; child = node, node = node.parent) {
+    if (isFunctionNode(node)) break;
+    const condition =
+      (node.type === AST_NODE_TYPES.IfStatement || node.type === AST_NODE_TYPES.ConditionalExpression) && child !== node.test ? node.test : null;
+    if (condition !== null) for (const name of identifierNames(condition)) names.add(name);
+  }
+  if (names.size === 0) return false;
+  return identifierNames(test).some((name) => names.has(name));
+}
+
+function identifierNames(node: TSESTree.Node): string[] {
+  if (node.type === AST_NODE_TYPES.Identifier) return [node.name];
+  if (node.type === AST_NODE_TYPES.UnaryExpression) return identifierNames(node.argument);
+  if (node.type === AST_NODE_TYPES.LogicalExpression || node.type === AST_NODE_TYPES.BinaryExpression) {
+    return [...identifierNames(node.left), ...identifierNames(node.right)];
+  }
+  return [];
 }
 
 function mentions(node: TSESTree.Node, variable: Variable): boolean {

@@ -92,6 +92,55 @@ async function job() {
 }`,
       filename: SERVICE,
     },
+    // crowd.dev@bc2e323d3c86e9c8a3e5b8297e9cb83e5c4ae41d backend/src/services/segmentService.ts (`update`) and
+    // memberAttributeSettingsService.ts (`createPredefined`): a begin helper that may hand back the caller's own
+    // transaction, and a commit guarded by the condition that chose to begin one.
+    {
+      code: `const SequelizeRepository = require('../helpers/nested-repository');
+class AttributeService {
+  constructor(options) {
+    this.options = options;
+  }
+
+  async update(id, data, SegmentRepository) {
+    const transaction = await SequelizeRepository.createTransaction(this.options);
+    try {
+      await new SegmentRepository({ ...this.options, transaction }).update(id, data);
+      await SequelizeRepository.commitTransaction(transaction);
+    } catch (error) {
+      await SequelizeRepository.rollbackTransaction(transaction);
+      throw error;
+    }
+  }
+
+  async createPredefined(attributes, carryTransaction = null) {
+    let transaction;
+    if (carryTransaction) {
+      transaction = carryTransaction;
+    } else {
+      transaction = await SequelizeRepository.createTransaction(this.options);
+    }
+    try {
+      const created = [];
+      for (const attribute of attributes) created.push(await this.create(attribute, transaction));
+      if (!carryTransaction) {
+        await SequelizeRepository.commitTransaction(transaction);
+      }
+      return created;
+    } catch (error) {
+      await SequelizeRepository.rollbackTransaction(transaction);
+      throw error;
+    }
+  }
+
+  async transactionalOptions() {
+    const transaction = await SequelizeRepository.createTransaction(this.options);
+    return { ...this.options, transaction };
+  }
+}
+module.exports = AttributeService;`,
+      filename: SERVICE,
+    },
     // Promise chain with a rollback in .catch().
     {
       code: `const { Sequelize } = require('sequelize');
@@ -130,6 +179,24 @@ const createOrder = async (order, user) => {
       filename: SERVICE,
       errors: [
         unreleased(10, 31, 'an exception at line 12 leaves it open', {
+          name: 'transaction',
+          call: 'SequelizeRepository.createTransaction()',
+        }),
+      ],
+    },
+    // crowd.dev@bc2e323d3c86e9c8a3e5b8297e9cb83e5c4ae41d backend/src/services/settingsService.ts (`save`): begun through
+    // the nesting-aware helper, no try/catch around the write.
+    {
+      code: `const SequelizeRepository = require('../helpers/nested-repository');
+async function save(data, options, SettingsRepository) {
+  const transaction = await SequelizeRepository.createTransaction(options);
+  const settings = await SettingsRepository.save(data, options);
+  await SequelizeRepository.commitTransaction(transaction);
+  return settings;
+}`,
+      filename: SERVICE,
+      errors: [
+        unreleased(3, 29, 'an exception at line 4 leaves it open', {
           name: 'transaction',
           call: 'SequelizeRepository.createTransaction()',
         }),
@@ -210,6 +277,20 @@ export async function updateStatusPulangRJ(req, res) {
 esmRuleTester.run('no-unreleased-transaction: tuple-returning helper', rule, {
   valid: [{ code: PULANG, filename: SERVICE_MJS }],
   invalid: [
+    // Ilhamddy/PT.SNB-FE@c5f9beb7f09ea87e148923640da82ed28ea1e37a backendjs/app/controllers/transaksi/casemix/
+    // casemix.controller.js (`saveTarifKlaim`): the async helper called without `await`.
+    {
+      code: PULANG.replace('await createTransaction(db, res)', 'createTransaction(db, res)'),
+      filename: SERVICE_MJS,
+      errors: [
+        unreleased(
+          6,
+          43,
+          'the async helper is called without `await` at line 6, so the transaction it begins is never committed or rolled back (what is bound here is a promise)',
+          { name: 'transaction', call: 'createTransaction()' },
+        ),
+      ],
+    },
     {
       code: PULANG.replace('    transaction && (await transaction.rollback());\n', ''),
       filename: SERVICE_MJS,

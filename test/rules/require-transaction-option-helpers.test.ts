@@ -96,6 +96,35 @@ async function archive(id) {
 }`,
       filename: SERVICE,
     },
+    // A helper the scope does not wait for may run its queries after the commit: not claimed.
+    {
+      code: `const db = require('../models');
+const { getDeviceInDb } = require('../helpers/device');
+async function touch(device) {
+  await db.sequelize.transaction(async (transaction) => {
+    getDeviceInDb(device).then((found) => found && found.destroy());
+    await db.Device.update({ seen: true }, { where: { id: device.id }, transaction });
+  });
+}`,
+      filename: SERVICE,
+    },
+    // crowd.dev@bc2e323d3c86e9c8a3e5b8297e9cb83e5c4ae41d backend/src/bin/scripts/fix-auto-merged-orgs.ts: a
+    // placeholder `const snapshotDb = null` for the snapshot database is never this transaction's instance.
+    {
+      code: `const db = require('../models');
+async function restore(id) {
+  const snapshotDb = null;
+  const tx = await db.sequelize.transaction();
+  try {
+    await snapshotDb.sequelize.query('SELECT * FROM organizations WHERE id = :id', { replacements: { id } });
+    await db.sequelize.query('INSERT INTO organizations SELECT 1', { transaction: tx });
+    await tx.commit();
+  } catch (error) {
+    await tx.rollback();
+  }
+}`,
+      filename: SERVICE,
+    },
     // Two instances in one file, each model defined on its own: only the transaction's instance counts.
     {
       code: `const { Sequelize, Model, DataTypes } = require('sequelize');
@@ -123,6 +152,24 @@ async function close(order) {
         inHelper(7, 28, 'getDeviceInDb', 'db.Device.findOne()', 'device.js:6', 6),
         missing(15, 35, 'db.DeviceFeature.findOne()', 6, 'transaction', GLADYS.replace("{ where: { id: feature.id } }", '{ where: { id: feature.id }, transaction }')),
       ],
+    },
+    // Fabio-Alfredo/Shop-Backend-express@5662087dc2ef8dc6fda5d4e873a90e3366d1f56b src/services/order.service.js
+    // (`cancelOrder`): `orderFindById(id)` leaves out the optional `t` it forwards to `findById` and its query.
+    {
+      code: `const orderRepository = require('../helpers/order.repository');
+const cancelOrder = async (id) => {
+  const t = await orderRepository.startTransaction();
+  try {
+    const order = await orderRepository.orderFindById(id);
+    await orderRepository.save(Object.assign(order, { status: 'CANCELLED' }), t);
+    await t.commit();
+  } catch (e) {
+    await t.rollback();
+    throw e;
+  }
+};`,
+      filename: SERVICE,
+      errors: [inHelper(5, 25, 'orderRepository.orderFindById', 'Order.findOne()', 'order.repository.js:37', 3, 't')],
     },
     // async.eachSeries and p-map callbacks awaited in the scope run inside it.
     {
