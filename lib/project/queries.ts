@@ -210,7 +210,7 @@ function identifierIsInstance(analysis: SequelizeAnalysis, node: TSESTree.Identi
     return isInstanceArray(analysis, declaration.parent.right, depth + 1);
   }
   const binding = soleInitializer(variable);
-  if (binding === null) return false;
+  if (binding === null) return assignedInstance(analysis, variable, declarator, depth);
   const { init } = binding;
   if (declarator.id.type === AST_NODE_TYPES.Identifier) return isModelInstance(analysis, init, depth + 1);
   // `const [user, created] = await User.findOrCreate(…)`
@@ -219,6 +219,37 @@ function identifierIsInstance(analysis: SequelizeAnalysis, node: TSESTree.Identi
     return source !== null && TUPLE_INSTANCE_SOURCES.has(source);
   }
   return false;
+}
+
+/**
+ * `let nota; … nota = await Nota.findOne(…)` / `let row = null; if (id) row = await Row.findByPk(id)`: a variable
+ * declared empty (or null) whose every assignment is a model instance (or null).
+ */
+function assignedInstance(
+  analysis: SequelizeAnalysis,
+  variable: TSESLint.Scope.Variable,
+  declarator: TSESTree.VariableDeclarator,
+  depth: number,
+): boolean {
+  if (declarator.id.type !== AST_NODE_TYPES.Identifier) return false;
+  if (declarator.init !== null && !isNullValue(declarator.init)) return false;
+  let instances = 0;
+  for (const reference of variable.references) {
+    if (!reference.isWrite() || reference.init === true) continue;
+    const assignment = reference.identifier.parent;
+    if (assignment?.type !== AST_NODE_TYPES.AssignmentExpression || assignment.operator !== '=' || assignment.left !== reference.identifier) {
+      return false;
+    }
+    if (isNullValue(assignment.right)) continue;
+    if (!isModelInstance(analysis, assignment.right, depth + 1)) return false;
+    instances += 1;
+  }
+  return instances > 0;
+}
+
+function isNullValue(raw: TSESTree.Node): boolean {
+  const node = skipTypeWrappers(raw);
+  return (node.type === AST_NODE_TYPES.Literal && node.value === null && !('regex' in node)) || (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined');
 }
 
 /** Is `node` an array of model instances (`await User.findAll()`, `(await User.findAndCountAll()).rows`)? */

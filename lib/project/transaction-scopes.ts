@@ -80,11 +80,17 @@ export type LeakPath =
 
 export interface ManagedScope {
   form: 'managed';
-  call: TSESTree.CallExpression;
+  /** The `transaction(…)` call, or for a transaction parameter, the parameter itself. */
+  call: TSESTree.Node;
   receiver: TSESTree.Node;
   callback: FunctionNode;
   /** The callback's transaction parameter, or null for `async () => …` (which relies on CLS). */
   variable: Variable | null;
+  /**
+   * Set for a function that receives the transaction from its caller (`assignCategory(product, id, t)` that uses
+   * `{ transaction: t }`): its whole body runs inside whatever transaction it is given.
+   */
+  parameter?: boolean;
 }
 
 export interface UnmanagedScope {
@@ -138,6 +144,10 @@ export function trackTransactions(
 ): TSESLint.RuleListener {
   const timeline = new CodePathTimeline();
   const transactionCalls: TransactionCall[] = [];
+  const receivingFunctions: FunctionNode[] = [];
+  const collectReceiver = (node: FunctionNode): void => {
+    if (node.params.some((param) => param.type === AST_NODE_TYPES.Identifier && TRANSACTION_PARAMETER.test(param.name))) receivingFunctions.push(node);
+  };
   const record =
     (phase: 'enter' | 'exit') =>
     (node: TSESTree.Node): void =>
@@ -177,16 +187,53 @@ export function trackTransactions(
     'TryStatement:exit'(node: TSESTree.TryStatement) {
       timeline.record(node, 'exit', 'afterTry');
     },
+    FunctionDeclaration: collectReceiver,
+    FunctionExpression: collectReceiver,
+    ArrowFunctionExpression: collectReceiver,
     'Program:exit'() {
       const scopes: TransactionScope[] = [];
       for (const found of transactionCalls) {
         const scope = scopeOf(analysis, timeline, found, helperNames);
         if (scope !== null) scopes.push(scope);
       }
+      const holders = new Set<TSESTree.Node>(scopes.map((scope) => (scope.form === 'managed' ? scope.callback : scope.owner)));
+      for (const fn of receivingFunctions) {
+        if (holders.has(fn)) continue;
+        const scope = parameterScope(analysis, fn, helperNames);
+        if (scope !== null) scopes.push(scope);
+      }
       onDone(scopes, timeline);
     },
   };
   return listeners;
+}
+
+/** Parameter names that say "a transaction": `t`, `tx`, `trx`, `transaction`, `sqlTransaction`, `dbTransaction`. */
+const TRANSACTION_PARAMETER = /^(?:t|tx|trx|transaction|\w+Transaction)$/u;
+
+/**
+ * A function that receives a transaction (`const assingCategory = async (product, categoryId, t) => …`): proven when
+ * the parameter, never reassigned, is handed to a query's or helper's options as `transaction: t`, or to a project
+ * function that only forwards it. Its body is then a scope of that transaction, like a managed callback's.
+ */
+function parameterScope(analysis: SequelizeAnalysis, fn: FunctionNode, names: TransactionHelperNames): ManagedScope | null {
+  for (const param of fn.params) {
+    if (param.type !== AST_NODE_TYPES.Identifier || !TRANSACTION_PARAMETER.test(param.name)) continue;
+    const variable = findVariable(analysis.host, param);
+    if (variable === null || variable.references.some((reference) => reference.isWrite() && reference.init !== true)) continue;
+    const used = variable.references.some((reference) => {
+      if (ownerFunction(reference.identifier) !== fn) return false;
+      const parent = reference.identifier.parent;
+      if (parent?.type === AST_NODE_TYPES.Property && parent.value === reference.identifier && !parent.computed && keyName(parent) === 'transaction') {
+        return !optionsKept(parent.parent);
+      }
+      if (parent?.type !== AST_NODE_TYPES.CallExpression) return false;
+      const index = parent.arguments.indexOf(reference.identifier as TSESTree.CallExpressionArgument);
+      return index !== -1 && argumentUse(analysis, parent, index, names) === 'forward';
+    });
+    if (used) return { form: 'managed', call: param, receiver: param, callback: fn, variable, parameter: true };
+  }
+  return null;
 }
 
 /** `await createTransaction(options)` / `begin().then((t) => …)` where the callee returns an unmanaged transaction. */

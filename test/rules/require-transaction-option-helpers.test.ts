@@ -171,6 +171,55 @@ const cancelOrder = async (id) => {
       filename: SERVICE,
       errors: [inHelper(5, 25, 'orderRepository.orderFindById', 'Order.findOne()', 'order.repository.js:37', 3, 't')],
     },
+    // Fabio-Alfredo/Shop-Backend-express@5662087dc2ef8dc6fda5d4e873a90e3366d1f56b src/services/product.service.js
+    // (`assingCategory(product, categoryId, t)`): a function that receives the transaction (it passes
+    // `{ transaction: t }` on) runs a query helper without it.
+    {
+      code: `const { getById } = require('../helpers/device');
+const assignDevice = async (product, deviceId, t) => {
+  const device = await getById(deviceId);
+  if (device) await product.setDevices([deviceId], { transaction: t });
+  return product;
+};
+module.exports = { assignDevice };`,
+      filename: SERVICE,
+      errors: [inHelper(3, 24, 'getById', 'db.Device.findOne()', 'device.js:6', 2, 't')],
+    },
+    // Ilhamddy/PT.SNB-FE@c5f9beb7f09ea87e148923640da82ed28ea1e37a backendjs/app/controllers/transaksi/payment/
+    // payment.controller.js (`cancelBayar`): an instance bound by a later assignment, updated without the transaction.
+    {
+      code: `const db = require('../models');
+async function cancel(id) {
+  await db.sequelize.transaction(async (transaction) => {
+    let payment = null;
+    if (id) payment = await db.Payment.findOne({ where: { id }, transaction });
+    await payment?.update({ status: 'cancelled' });
+  });
+}`,
+      filename: SERVICE,
+      errors: [
+        {
+          messageId: 'missingTransaction' as const,
+          line: 6,
+          column: 11,
+          data: { query: 'payment.update()', name: 'transaction', line: '3' },
+          suggestions: [
+            {
+              messageId: 'passOptions' as const,
+              data: { option: 'transaction' },
+              output: `const db = require('../models');
+async function cancel(id) {
+  await db.sequelize.transaction(async (transaction) => {
+    let payment = null;
+    if (id) payment = await db.Payment.findOne({ where: { id }, transaction });
+    await payment?.update({ status: 'cancelled' }, { transaction });
+  });
+}`,
+            },
+          ],
+        },
+      ],
+    },
     // async.eachSeries and p-map callbacks awaited in the scope run inside it.
     {
       code: `const async = require('async');
