@@ -16,12 +16,13 @@ import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 
 import type { ConfigObject, ConfigSource, ConfigValue } from './config-values';
 import type { ProjectModule } from './project-modules';
 
 import { isUnshadowedGlobal, memberName, skipTypeWrappers, staticString } from '../file-analysis/ast';
-import { ConfigFileError, configLookup, evaluateConfigExpression, readJsonValue, TextPositions } from './config-values';
+import { ConfigFileError, configLookup, configValueFor, evaluateConfigExpression, readJsonValue, TextPositions } from './config-values';
 import { loadProjectModule, parseExpressionText } from './project-modules';
 
 export { ConfigFileError } from './config-values';
@@ -185,19 +186,90 @@ function readYamlFile(text: string, file: string, projectRoot: string): ConfigFi
     if (first !== undefined) return { status: 'error', file, error: positions.error(first.pos[0], 'invalid YAML') };
     return { status: 'read', file, format: 'yaml', value: fromYamlNode(document.contents, positions) };
   }
-  const jsYaml = optionalRequire<{ load(text: string): unknown }>(load, 'js-yaml');
+  const jsYaml = optionalRequire<{ load(text: string, options?: Record<string, unknown>): unknown }>(load, 'js-yaml');
   if (jsYaml === null) {
     return { status: 'unread', file, reason: 'node-config reads YAML only with the `yaml` or `js-yaml` package, and the project has neither' };
   }
   let data: unknown;
+  // js-yaml reports each node it composes to a listener ('open' where it starts, 'close' with its value): the
+  // nesting of those events rebuilds the tree with positions.
+  const root: YamlFrame = { start: 0, end: text.length, result: undefined, kind: null, children: [] };
+  const stack: YamlFrame[] = [root];
   try {
-    data = jsYaml.load(text);
+    data = jsYaml.load(text, {
+      listener(event: string, state: { position: number; result: unknown; kind: string | null }) {
+        if (event === 'open') {
+          stack.push({ start: state.position, end: state.position, result: undefined, kind: null, children: [] });
+          return;
+        }
+        const frame = stack.pop();
+        if (frame === undefined || stack.length === 0) return;
+        frame.end = state.position;
+        frame.result = state.result;
+        frame.kind = state.kind;
+        stack.at(-1)?.children.push(frame);
+      },
+    });
   } catch (error) {
     const mark = (error as { mark?: { position?: number } }).mark;
     return { status: 'error', file, error: positions.error(mark?.position ?? 0, 'invalid YAML') };
   }
-  // js-yaml gives values without positions: the file is named, the line is not.
-  return { status: 'read', file, format: 'yaml', value: fromPlainData(data, { kind: 'file', file, position: null }) };
+  const plain = fromPlainData(data, { kind: 'file', file, position: null });
+  const [top] = root.children;
+  const located = top === undefined ? null : fromYamlFrame(top, text, positions);
+  // Positions are kept only when the rebuilt tree holds exactly the loaded data (anchors, merge keys and tags
+  // can break the pairing); otherwise the file is named without a line.
+  const value = located !== null && isDeepStrictEqual(configValueFor(located, {}), configValueFor(plain, {})) ? located : plain;
+  return { status: 'read', file, format: 'yaml', value };
+}
+
+interface YamlFrame {
+  start: number;
+  end: number;
+  result: unknown;
+  kind: string | null;
+  children: YamlFrame[];
+}
+
+/** A composed js-yaml node as a located value; null when the events do not pair up as expected. */
+function fromYamlFrame(raw: YamlFrame, text: string, positions: TextPositions): ConfigValue | null {
+  let frame = raw;
+  // A block sequence entry is composed twice (entry, then its node): keep the inner one.
+  while (frame.children.length === 1 && frame.kind !== 'mapping' && frame.kind !== 'sequence' && frame.children[0]?.result === frame.result) {
+    frame = frame.children[0] as YamlFrame;
+  }
+  let start = frame.start;
+  while (start < frame.end && /\s/u.test(text[start] ?? '')) start++;
+  let end = frame.end;
+  while (end > start && /\s/u.test(text[end - 1] ?? '')) end--;
+  const source = positions.source(start, end);
+  if (frame.kind === 'mapping') {
+    if (frame.children.length % 2 !== 0) return null;
+    const properties = new Map<string, ConfigValue>();
+    for (let index = 0; index < frame.children.length; index += 2) {
+      const key = frame.children[index]?.result;
+      const valueFrame = frame.children[index + 1];
+      if ((typeof key !== 'string' && typeof key !== 'number') || valueFrame === undefined) return null;
+      const value = fromYamlFrame(valueFrame, text, positions);
+      if (value === null) return null;
+      properties.set(String(key), value);
+    }
+    return { kind: 'object', properties, complete: true, source };
+  }
+  if (frame.kind === 'sequence') {
+    const elements: ConfigValue[] = [];
+    for (const child of frame.children) {
+      const element = fromYamlFrame(child, text, positions);
+      if (element === null) return null;
+      elements.push(element);
+    }
+    return { kind: 'array', elements, source };
+  }
+  const { result } = frame;
+  if (result === null || typeof result === 'string' || typeof result === 'number' || typeof result === 'boolean') {
+    return { kind: 'literal', value: result, source };
+  }
+  return null;
 }
 
 /** A package the application may have installed, or null. */

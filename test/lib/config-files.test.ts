@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -13,6 +13,7 @@ import {
   findSequelizeCliConfig,
   loadNodeConfig,
   nodeConfigLookup,
+  readNodeConfigFile,
   readSequelizeCliConfig,
   type SequelizeCliConfig,
 } from '../../lib/project/config-files';
@@ -152,8 +153,10 @@ describe('node-config', () => {
     expect(configValueFor(pool.value as ConfigValue, {})).toEqual({ known: true, value: { max: 5, min: 1, acquire: 20000 } });
     const min = at(pool.value, 'min');
     expect(min?.source).toMatchObject({ kind: 'file', file: path.join(root, 'config/local.json'), position: { line: 1 } });
-    // YAML through js-yaml (what this repository has installed): the file is known, the position is not.
-    expect(at(pool.value, 'acquire')?.source).toEqual({ kind: 'file', file: path.join(root, 'config/default.yml'), position: null });
+    // YAML through js-yaml (what this repository has installed), located from its composition events.
+    const acquire = at(pool.value, 'acquire');
+    expect(acquire?.source).toMatchObject({ kind: 'file', file: path.join(root, 'config/default.yml'), position: { line: 5, column: 16 } });
+    expect(sliceOf(acquire)).toBe('20000');
   });
 
   it('applies production.json5 and custom-environment-variables, and names production.js as unread', () => {
@@ -171,6 +174,26 @@ describe('node-config', () => {
     expect(configValueFor(max.value as ConfigValue, { PG_MAX_CONNECTIONS: '12' })).toEqual({ known: true, value: 12 });
     expect(configValueFor(max.value as ConfigValue, { PG_MAX_CONNECTIONS: '' })).toEqual({ known: true, value: 40 });
     expect(nodeConfigLookup(model, 'db.options.benchmark').value).toMatchObject({ kind: 'literal', value: true });
+  });
+
+  it('locates YAML values in sequences, flow mappings and quoted strings, and names the file alone after a merge key', () => {
+    const project = tempProject();
+    mkdirSync(path.join(project, 'config'));
+    // Resolved from this repository's node_modules (js-yaml), as node-config resolves it from the app.
+    writeFileSync(path.join(project, 'package.json'), '{}');
+    const yaml = 'db:\n  hosts:\n    - "a.example"\n    - b.example\n  pool: { max: 12, min: 2 }\n  name: \'app\'\n';
+    writeFileSync(path.join(project, 'config/default.yaml'), yaml);
+    const read = readNodeConfigFile(path.join(project, 'config/default.yaml'), REPO_ROOT);
+    if (read.status !== 'read') throw new Error(read.status);
+    expect(sliceOf(configLookup(read.value, ['db', 'pool', 'max']))).toBe('12');
+    expect(sliceOf(configLookup(read.value, ['db', 'name']))).toBe("'app'");
+    const hosts = configLookup(read.value, ['db', 'hosts']);
+    expect(hosts?.kind === 'array' ? hosts.elements.map(sliceOf) : null).toEqual(['"a.example"', 'b.example']);
+    writeFileSync(path.join(project, 'config/default.yaml'), 'base: &base\n  max: 3\ndb:\n  pool:\n    <<: *base\n    min: 1\n');
+    const merged = readNodeConfigFile(path.join(project, 'config/default.yaml'), REPO_ROOT);
+    if (merged.status !== 'read') throw new Error(merged.status);
+    expect(configValueFor(merged.value, {})).toEqual({ known: true, value: { base: { max: 3 }, db: { pool: { max: 3, min: 1 } } } });
+    expect(configLookup(merged.value, ['db', 'pool', 'min'])?.source).toEqual({ kind: 'file', file: path.join(project, 'config/default.yaml'), position: null });
   });
 
   it('lets NODE_CONFIG_ENV win over NODE_ENV and applies NODE_CONFIG after the files', () => {

@@ -97,7 +97,7 @@ describe('effectivePool: node-config', () => {
     expect(summary(development, root)).toEqual({
       max: [5, 'config/default.json:12 db.options.pool.max (NODE_ENV=development)'],
       min: [1, 'config/local.json:1 db.options.pool.min (NODE_ENV=development)'],
-      acquire: [20000, 'config/default.yml db.options.pool.acquire (NODE_ENV=development)'],
+      acquire: [20000, 'config/default.yml:5 db.options.pool.acquire (NODE_ENV=development)'],
       idle: [10000, "Sequelize v6's default"],
       evict: [1000, "Sequelize v6's default"],
       maxUses: [Infinity, "Sequelize v6's default"],
@@ -121,7 +121,7 @@ describe('effectivePool: node-config', () => {
       min: [0, 'config/default.json:6 db.options.pool.min (NODE_ENV=staging)'],
       idle: [10000, 'config/default.json:6 db.options.pool.idle (NODE_ENV=staging)'],
       acquire: [45000, 'src/db.ts:8'],
-      evict: [1000, 'config/default.yaml db.options.pool.evict (NODE_ENV=staging)'],
+      evict: [1000, 'config/default.yaml:4 db.options.pool.evict (NODE_ENV=staging)'],
       maxUses: [Infinity, "Sequelize v6's default"],
     });
     expect(staging.pool.max.overriddenBy).toEqual(['POOL_MAX']);
