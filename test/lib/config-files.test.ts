@@ -100,6 +100,17 @@ describe('sequelize-cli config', () => {
     expect(configValueFor(production?.options as ConfigValue, {})).toEqual({ known: false });
   });
 
+  it('reads .sequelizerc paths relative to the working directory, as sequelize-cli resolves them', () => {
+    const root = tempProject();
+    mkdirSync(path.join(root, 'config'));
+    writeFileSync(path.join(root, '.sequelizerc'), "const path = require('path');\n\nmodule.exports = {\n  config: path.resolve('config', 'database.json'),\n};\n");
+    expect(findSequelizeCliConfig(root)).toBeNull();
+    writeFileSync(path.join(root, 'config/database.json'), '{ "production": { "dialect": "postgres", "pool": { "max": 9 } } }\n');
+    writeFileSync(path.join(root, 'config/config.json'), '{ "production": { "pool": { "max": 99 } } }\n');
+    expect(findSequelizeCliConfig(root)).toEqual({ file: path.join(root, 'config/database.json'), via: '.sequelizerc' });
+    expect(at(cliEnvironment(cli(root), 'production')?.pool, 'max')).toMatchObject({ value: 9 });
+  });
+
   it('prefers config/config.js over config/config.json, as sequelize-cli does, and reads module.exports.x', () => {
     const root = path.join(FIXTURES, 'cli-js-default');
     expect(findSequelizeCliConfig(root)?.file).toBe(path.join(root, 'config/config.js'));
