@@ -27,6 +27,7 @@ import {
   defaultLimits,
   describeAvailable,
   DIALECT_DEFAULTS,
+  describeHeadroom,
   fitAdvice,
   headroomOf,
   HEADROOM_PURPOSE,
@@ -110,7 +111,15 @@ export interface DoctorReport {
   };
   limits: DatabaseLimits & { usable: number; headroom: number; otherConnections: number };
   /** Sizing advice every tool prints the same way: the largest max per pool instance. */
-  advice: { poolInstances: number; fits: number; fitsWithOnePoolPerProcess: number; headroom: number; headroomFor: string } | null;
+  advice: {
+    /** `postgres`: processes connect to the database; `pgbouncer`: to PgBouncer, whose max_client_conn then bounds max. */
+    through: 'pgbouncer' | 'postgres';
+    poolInstances: number;
+    fits: number;
+    fitsWithOnePoolPerProcess: number;
+    headroom: number;
+    headroomFor: string;
+  } | null;
   connection: { target: string; sources: string[]; tls: { mode: string; modeFrom: string; encrypted: boolean | null; rootCert: string | null } } | null;
   database: (LiveFacts & { target: string; available: number; headroom: number }) | null;
   pgbouncer: {
@@ -436,9 +445,7 @@ function diagnosePgBouncer(
   const server = pgBouncerServerLimit(bouncer, pairs === undefined || pairs === 0 ? undefined : pairs);
   if (processes !== null && worst.total !== null) {
     const arithmetic = `${worst.programs.map(sum).join(' + ')} = ${atLeast}${worst.total} client connections; PgBouncer's max_client_conn is ${bouncer.maxClientConn} (${bouncer.source})`;
-    const replicated = pools.some((pool) => pool.replicated === true);
-    const instances = report.advice?.poolInstances ?? processes.total;
-    const fits = largestFittingMaxThroughPgBouncer({ maxClientConn: bouncer.maxClientConn, defaultPoolSize: bouncer.defaultPoolSize, reservePoolSize: bouncer.reservePoolSize, poolPairs: 1 }, instances, replicated);
+    const fits = report.advice?.fits ?? 0;
     if (worst.total > bouncer.maxClientConn) {
       findings.push({
         severity: 'problem',
@@ -599,7 +606,12 @@ function render(report: DoctorReport, colour: boolean): string {
   const { limits } = report;
   lines.push('', paint('1', 'Budget'));
   lines.push(`  ${DIALECT_DEFAULTS[limits.dialect].name}: max_connections ${limits.maxConnections}, ${limits.reservedConnections} reserved${limits.otherConnections > 0 ? `, ${limits.otherConnections} for other clients` : ''} (${report.database === null ? limits.source : 'from the server'}): ${limits.usable} usable, ${limits.headroom} kept free for ${HEADROOM_PURPOSE}`);
-  if (report.advice !== null) lines.push(`  largest max per pool: ${report.advice.fits} (${report.advice.poolInstances} pool instance${report.advice.poolInstances === 1 ? '' : 's'})`);
+  if (report.advice !== null) {
+    const { advice } = report;
+    lines.push(
+      `  largest max per pool: ${advice.fits} (${advice.poolInstances} pool instance${advice.poolInstances === 1 ? '' : 's'}${advice.through === 'pgbouncer' ? ", through PgBouncer: its max_client_conn shared by every pool" : `, ${advice.headroomFor}`})`,
+    );
+  }
   if (report.connection !== null) {
     const { tls } = report.connection;
     lines.push('', paint('1', `Connection ${report.connection.target}`));
@@ -748,15 +760,18 @@ export async function runDoctor(argv: readonly string[], io: CliIO & { isTTY?: b
   const replicated = scan.pools.some((pool) => pool.replicated === true);
   const poolInstances = worst.programs.reduce((sum, program) => sum + program.count * Math.max(1, poolInstancesOf(scan.pools.filter((pool) => program.pools.includes(`${pool.file}:${pool.line}`)))), 0);
   const headroom = headroomOf(budget);
+  const clientSide = bouncer === null ? null : { maxClientConn: bouncer.maxClientConn, defaultPoolSize: bouncer.defaultPoolSize, reservePoolSize: bouncer.reservePoolSize, poolPairs: 1 };
   const advice =
     deployment.processes === null
       ? null
       : {
+          through: clientSide === null ? ('postgres' as const) : ('pgbouncer' as const),
           poolInstances,
-          fits: fitAdvice(budget, poolInstances, replicated).fits,
-          fitsWithOnePoolPerProcess: fitAdvice(budget, deployment.processes.total, replicated).fits,
+          fits: clientSide === null ? fitAdvice(budget, poolInstances, replicated).fits : largestFittingMaxThroughPgBouncer(clientSide, poolInstances, replicated),
+          fitsWithOnePoolPerProcess:
+            clientSide === null ? fitAdvice(budget, deployment.processes.total, replicated).fits : largestFittingMaxThroughPgBouncer(clientSide, deployment.processes.total, replicated),
           headroom,
-          headroomFor: fitAdvice(budget, 1, false).advice.replace(/^max \d+ fits, /u, ''),
+          headroomFor: describeHeadroom(budget),
         };
   const sessionState = bouncer !== null && bouncer.poolMode !== 'session' ? findSessionState(args.root) : [];
   const partial: Omit<DoctorReport, 'findings' | 'verdict'> = {

@@ -2,8 +2,6 @@
 import type { CliIO } from './io';
 
 import { readPackageInfo } from '../lib/package-info';
-import { runCodemod } from './codemod';
-import { runDoctor } from './doctor';
 import { UsageError } from './io';
 
 export { UsageError } from './io';
@@ -39,8 +37,11 @@ export async function run(argv: readonly string[], io: CliIO & { isTTY?: boolean
       io.stdout(readPackageInfo().version);
       return 0;
     }
-    if (command === 'codemod') return runCodemod(rest, io);
-    if (command === 'doctor') return await runDoctor(rest, io);
+    // Loaded on demand: --help and --version need neither, and doctor does not need ESLint or jscodeshift.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: codemod loads jscodeshift and the parsers
+    if (command === 'codemod') return (require('./codemod') as typeof import('./codemod')).runCodemod(rest, io);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: doctor never loads ESLint
+    if (command === 'doctor') return await (require('./doctor') as typeof import('./doctor')).runDoctor(rest, io);
     throw new UsageError(
       `unknown command ${JSON.stringify(command)}; run \`eslint-plugin-sequelize-pool --help\` for the commands`,
     );

@@ -96,7 +96,8 @@ export function describeConnectionError(error: unknown, target: string, sslMode 
       return `cannot connect to ${target}: the server's TLS certificate failed the sslmode=${sslMode} check (${message.split('\n')[0] ?? code})`;
     default:
       if (/does not support SSL/iu.test(message)) return `cannot connect to ${target}: the server does not offer TLS, and sslmode=${sslMode} requires it`;
-      if (/timeout/iu.test(message)) return `cannot connect to ${target}: timed out`;
+      if (/unsupported startup parameter/iu.test(message)) return `cannot connect to ${target}: ${message} (PgBouncer refuses startup parameters it does not track)`;
+      if (/timeout expired|timed out|due to connection timeout/iu.test(message)) return `cannot connect to ${target}: timed out`;
       return `cannot connect to ${target}: ${message}`;
   }
 }
@@ -365,7 +366,7 @@ export async function probeStartupParameters(settings: ConnectionSettings, param
     return null;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const refused = /unsupported startup parameter[^"]*/iu.exec(message);
+    const refused = /unsupported startup parameter: [\w.]+/iu.exec(message);
     return refused === null ? message : refused[0].trim();
   }
 }

@@ -155,6 +155,7 @@ describe('doctor against a live PostgreSQL', () => {
     expect(report.limits).toMatchObject({ dialect: 'postgres', maxConnections: 40, reservedConnections: 3, usable: 37, headroom: 5, assumed: false });
     // The same formula as the rule and the codemod: (37 − 5 headroom) / 14 pool instances → 2; one pool per process → 4.
     expect(report.advice).toEqual({
+      through: 'postgres',
       poolInstances: 14,
       fits: 2,
       fitsWithOnePoolPerProcess: 4,

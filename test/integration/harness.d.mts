@@ -220,3 +220,17 @@ export declare function progressLine(label: string, progress: Progress): string;
 export declare function formatMs(ms: number | null): string;
 /** Stops everything the harness started and has not cleaned up yet (for afterAll). */
 export declare function cleanupAll(): Promise<void>;
+
+export interface PgBouncer {
+  port: number;
+  iniFile: string;
+  /** The pgbouncer.ini it runs with. */
+  ini: string;
+  settings: Record<string, string>;
+  appUrl: string;
+  nodeConfig(db?: Record<string, unknown>): string;
+  logTail(): string;
+  stop(): Promise<void>;
+}
+export declare function pgbouncerInstalled(): boolean;
+export declare function startPgBouncer(db: Database, settings?: Record<string, number | string>): Promise<PgBouncer>;

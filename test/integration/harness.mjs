@@ -7,7 +7,7 @@
 // temporary directories) is registered and torn down in `finally` blocks and by `cleanupAll()`.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -225,6 +225,112 @@ async function startPostgresOnce({ maxConnections = 100, database = 'legacy', ap
       nodeConfig: (db = {}) =>
         JSON.stringify({ db: { host: '127.0.0.1', port, database, username: appUser, password: appPassword, ...db } }),
       logTail: () => log.slice(-40).join(''),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// PgBouncer (Debian's `pgbouncer` package, installed by .ci/run) in front of a database from startPostgres
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Whether the `pgbouncer` binary is installed (.ci/run installs Debian's package). */
+export function pgbouncerInstalled() {
+  return spawnSync('pgbouncer', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Waits until something accepts TCP connections on `port`. */
+async function waitForPort(port, what, timeoutMs = 15_000) {
+  const { connect } = await import('node:net');
+  await waitFor(
+    what,
+    () =>
+      new Promise((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      }),
+    { timeoutMs, intervalMs: 50 },
+  );
+}
+
+/**
+ * Starts PgBouncer on a free port in front of `db` (the application role and the superuser may log in through it;
+ * the application role may read the admin console as a stats user). `settings` are pgbouncer.ini keys
+ * (`pool_mode`, `max_client_conn`, `default_pool_size`, …). PgBouncer refuses to run as root: as root it runs as
+ * `nobody` (`-u nobody`), so its files are made readable for it. `stop()` ends it and removes its files.
+ */
+export async function startPgBouncer(db, settings = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sequelize-pool-pgbouncer-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const superuserPassword = decodeURIComponent(new URL(db.superuserUrl).password);
+  writeFileSync(
+    path.join(dir, 'userlist.txt'),
+    `"${db.appUser}" "${db.appPassword}"\n"postgres" "${superuserPassword}"\n`,
+    { mode: 0o644 },
+  );
+  const values = {
+    listen_addr: '127.0.0.1',
+    listen_port: String(port),
+    unix_socket_dir: '',
+    auth_type: 'scram-sha-256',
+    auth_file: path.join(dir, 'userlist.txt'),
+    stats_users: db.appUser,
+    admin_users: 'postgres',
+    pool_mode: 'transaction',
+    max_client_conn: '1000',
+    default_pool_size: '20',
+    reserve_pool_size: '0',
+    server_reset_query: '',
+    ...Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, String(value)])),
+  };
+  const ini = [
+    '[databases]',
+    `${db.database} = host=127.0.0.1 port=${db.port} dbname=${db.database}`,
+    `postgres = host=127.0.0.1 port=${db.port} dbname=postgres`,
+    '',
+    '[pgbouncer]',
+    ...Object.entries(values).map(([key, value]) => `${key} = ${value}`),
+    '',
+  ].join('\n');
+  const iniFile = path.join(dir, 'pgbouncer.ini');
+  writeFileSync(iniFile, ini, { mode: 0o644 });
+  const args = process.getuid?.() === 0 ? ['-u', 'nobody', iniFile] : [iniFile];
+  const child = spawn('pgbouncer', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (chunk) => (log += chunk));
+  child.stderr.on('data', (chunk) => (log += chunk));
+  const stop = registerCleanup(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      if (!(await waitForExit(child, 5_000))) child.kill('SIGKILL');
+      await waitForExit(child, 5_000);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  try {
+    await waitFor('PgBouncer to listen', async () => {
+      if (child.exitCode !== null) throw new Error(`pgbouncer exited with ${child.exitCode}:\n${log}`);
+      return true;
+    }, { timeoutMs: 1000 }).catch(() => undefined);
+    await waitForPort(port, `PgBouncer on port ${port}`);
+    return {
+      port,
+      iniFile,
+      ini,
+      settings: values,
+      /** The application role's URL through PgBouncer. */
+      appUrl: `postgres://${db.appUser}:${db.appPassword}@127.0.0.1:${port}/${db.database}`,
+      /** NODE_CONFIG for the app, pointed at PgBouncer instead of PostgreSQL. */
+      nodeConfig: (extra = {}) => db.nodeConfig({ port, ...extra }),
+      logTail: () => log.split('\n').slice(-40).join('\n'),
       stop,
     };
   } catch (error) {
