@@ -40,6 +40,10 @@ export async function run(argv: readonly string[], io: CliIO & { isTTY?: boolean
     // Loaded on demand: --help and --version need neither, and doctor does not need ESLint or jscodeshift.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: codemod loads jscodeshift and the parsers
     if (command === 'codemod') return (require('./codemod') as typeof import('./codemod')).runCodemod(rest, io);
+    if (command === 'doctor' && (rest.includes('--help') || rest.includes('-h'))) {
+      io.stdout((require('./doctor-help') as typeof import('./doctor-help')).DOCTOR_HELP); // eslint-disable-line @typescript-eslint/no-require-imports
+      return 0;
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: doctor never loads ESLint
     if (command === 'doctor') return await (require('./doctor') as typeof import('./doctor')).runDoctor(rest, io);
     throw new UsageError(

