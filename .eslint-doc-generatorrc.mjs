@@ -91,9 +91,9 @@ const config = {
     'deprecated',
   ],
   configEmoji: [['recommended', '✅']],
-  // `legacy-recommended` is `recommended` for eslintrc: the same rules at the same levels. A second
+  // `legacy-recommended` (and its type-checked variant) is `recommended` for eslintrc: the same rules at the same levels. A second
   // column of identical ticks would add nothing; README's Configuration section shows both.
-  ignoreConfig: ['legacy-recommended'],
+  ignoreConfig: ['legacy-recommended', 'legacy-recommended-type-checked'],
   urlConfigs: 'https://github.com/sequelize-pool/eslint-plugin-sequelize-pool#configuration',
   postprocess: qualifyNestedOptions,
 };

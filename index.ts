@@ -27,8 +27,14 @@ interface Plugin {
      * typescript-eslint's parser is configured for the files it covers.
      */
     'recommended-type-checked': TSESLint.FlatConfig.Config;
-    /** eslintrc (ESLint 8.57 with .eslintrc.*): `extends: ['plugin:sequelize-pool/legacy-recommended']`. */
+    /**
+     * eslintrc (ESLint 8.57 with .eslintrc.*): `extends: ['plugin:sequelize-pool/legacy-recommended']`. Parses
+     * what flat config parses by default: modern syntax, Node globals, ES modules (`.cjs` as CommonJS), and
+     * TypeScript files with typescript-eslint's parser.
+     */
     'legacy-recommended': TSESLint.ClassicConfig.Config;
+    /** `legacy-recommended` with type information for TypeScript files (typescript-eslint's project service). */
+    'legacy-recommended-type-checked': TSESLint.ClassicConfig.Config;
   };
 }
 
@@ -51,12 +57,33 @@ const plugin: Plugin = {
         rules: recommendedRules,
       };
     },
-    'legacy-recommended': {
-      plugins: ['sequelize-pool'],
-      rules: recommendedRules,
-    },
+    'legacy-recommended': legacyConfig(false),
+    'legacy-recommended-type-checked': legacyConfig(true),
   },
 };
+
+/**
+ * The eslintrc configs. eslintrc's own defaults parse ES5 scripts with no globals, so a config that only turned
+ * rules on would fail on the first `const` of a real app ("The keyword 'const' is reserved"): these parse what flat
+ * config parses by default. typescript-eslint's parser is named only for TypeScript files, so JavaScript-only projects
+ * need not install it.
+ */
+function legacyConfig(typeChecked: boolean): TSESLint.ClassicConfig.Config {
+  return {
+    plugins: ['sequelize-pool'],
+    env: { node: true, es2022: true },
+    parserOptions: { ecmaVersion: 'latest', sourceType: 'module' },
+    overrides: [
+      { files: ['*.cjs'], parserOptions: { sourceType: 'script' } },
+      {
+        files: ['*.ts', '*.tsx', '*.mts', '*.cts'],
+        parser: '@typescript-eslint/parser',
+        parserOptions: typeChecked ? { sourceType: 'module', projectService: true } : { sourceType: 'module' },
+      },
+    ],
+    rules: recommendedRules,
+  };
+}
 
 export = plugin;
 

@@ -134,7 +134,12 @@ beforeAll(() => {
 describe('loading the package', () => {
   it('resolves by name through package.json exports to the built entry', () => {
     expect(nodeRequire.resolve('eslint-plugin-sequelize-pool')).toBe(DIST_ENTRY);
-    expect(Object.keys(plugin.configs).sort()).toEqual(['legacy-recommended', 'recommended', 'recommended-type-checked']);
+    expect(Object.keys(plugin.configs).sort()).toEqual([
+      'legacy-recommended',
+      'legacy-recommended-type-checked',
+      'recommended',
+      'recommended-type-checked',
+    ]);
   });
 
   it('names the flat config and points its plugin entry back at the plugin', () => {
@@ -145,10 +150,27 @@ describe('loading the package', () => {
     expect(Object.keys(RECOMMENDED_RULES)).toEqual(expect.arrayContaining([BUDGET, LIFECYCLE, SINGLE]));
   });
 
-  it('lists the plugin by name in the eslintrc config', () => {
-    expect(plugin.configs['legacy-recommended']).toEqual({
+  it('lists the plugin by name in the eslintrc configs, with what they need to parse modern code', () => {
+    const tsOverride = { files: ['*.ts', '*.tsx', '*.mts', '*.cts'], parser: '@typescript-eslint/parser' };
+    const legacy = {
       plugins: ['sequelize-pool'],
+      env: { node: true, es2022: true },
+      parserOptions: { ecmaVersion: 'latest', sourceType: 'module' },
       rules: RECOMMENDED_RULES,
+    };
+    expect(plugin.configs['legacy-recommended']).toEqual({
+      ...legacy,
+      overrides: [
+        { files: ['*.cjs'], parserOptions: { sourceType: 'script' } },
+        { ...tsOverride, parserOptions: { sourceType: 'module' } },
+      ],
+    });
+    expect(plugin.configs['legacy-recommended-type-checked']).toEqual({
+      ...legacy,
+      overrides: [
+        { files: ['*.cjs'], parserOptions: { sourceType: 'script' } },
+        { ...tsOverride, parserOptions: { sourceType: 'module', projectService: true } },
+      ],
     });
   });
 });
@@ -245,6 +267,17 @@ describe('ESLint 8.57, eslintrc', () => {
       useEslintrc: false,
       plugins: { 'sequelize-pool': plugin },
       overrideConfig: LEGACY_APP_CONFIG,
+    });
+    expect(reportsByFile(await eslint.lintFiles(APP_FILES))).toEqual(APP_REPORTS);
+  });
+
+  it('needs nothing but `extends`: modern syntax, ES modules, CommonJS .cjs and TypeScript parse as written', async () => {
+    // The README's eslintrc snippet, without the budget: no env, parserOptions or parser of the user's own.
+    const eslint = new LegacyESLintV8({
+      cwd: APP_DIR,
+      useEslintrc: false,
+      resolvePluginsRelativeTo: REPO_ROOT,
+      overrideConfig: { root: true, extends: ['plugin:sequelize-pool/legacy-recommended'] },
     });
     expect(reportsByFile(await eslint.lintFiles(APP_FILES))).toEqual(APP_REPORTS);
   });

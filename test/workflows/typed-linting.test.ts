@@ -7,6 +7,8 @@ import path from 'node:path';
 
 import { ESLint } from 'eslint';
 import { ESLint as ESLintV9 } from 'eslint-v9';
+import { createRequire } from 'node:module';
+
 import { describe, expect, it } from 'vitest';
 
 const PROJECT = path.join(__dirname, '..', 'fixtures', 'typed-project');
@@ -103,5 +105,42 @@ describe.each([
   it('recommended without types finds none of them and judges `db` by its name', async () => {
     const eslint = new ESLintClass({ cwd: PROJECT, overrideConfigFile: 'untyped.config.mjs' });
     expect(await reports(eslint)).toEqual({ 'jobs.ts': UNTYPED, 'store.ts': [] });
+  });
+});
+
+describe('ESLint 8.57, eslintrc', () => {
+  // eslint-v8 ships no types: the little of its API used here.
+  interface LegacyResult {
+    filePath: string;
+    messages: { ruleId: string | null; line: number; column: number; message: string }[];
+  }
+  const { ESLint: LegacyESLint } = createRequire(__filename)('eslint-v8') as {
+    ESLint: new (options: Record<string, unknown>) => { lintFiles(patterns: string[]): Promise<LegacyResult[]> };
+  };
+
+  async function legacyReports(extend: string): Promise<Record<string, Reported[]>> {
+    // The whole eslintrc a user writes: `extends` and nothing else. The config names typescript-eslint's parser for
+    // .ts files itself; the plugin and the parser resolve from this repository, as from a project that installed them.
+    const eslint = new LegacyESLint({
+      cwd: PROJECT,
+      useEslintrc: false,
+      resolvePluginsRelativeTo: path.join(__dirname, '..', '..'),
+      overrideConfig: { root: true, extends: [extend], parserOptions: { tsconfigRootDir: PROJECT } },
+    });
+    const results = await eslint.lintFiles(['jobs.ts', 'store.ts']);
+    return Object.fromEntries(
+      results.map((result) => [
+        path.relative(PROJECT, result.filePath),
+        result.messages.map(({ ruleId, line, column, message }) => ({ ruleId, line, column, message })),
+      ]),
+    );
+  }
+
+  it('legacy-recommended-type-checked finds them by their types too', async () => {
+    expect(await legacyReports('plugin:sequelize-pool/legacy-recommended-type-checked')).toEqual({ 'jobs.ts': TYPED, 'store.ts': [] });
+  });
+
+  it('legacy-recommended parses the same TypeScript without types and judges `db` by its name', async () => {
+    expect(await legacyReports('plugin:sequelize-pool/legacy-recommended')).toEqual({ 'jobs.ts': UNTYPED, 'store.ts': [] });
   });
 });
