@@ -1,6 +1,7 @@
 /**
  * The husky + lint-staged setup of docs/pre-commit.md, for real: a temporary git repository installs this package
- * from its `npm pack` tarball, and eslint, husky and lint-staged from the registry, then `git commit` runs the hook.
+ * from a git release tag (scripts/release-git.mjs, over git+file:// as from GitHub), and eslint, husky and
+ * lint-staged from the registry, then `git commit` runs the hook.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { gitRelease } from './install-sources';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RULE = 'sequelize-pool/no-unreleased-transaction';
@@ -100,12 +103,7 @@ beforeAll(() => {
   scratch = mkdtempSync(path.join(tmpdir(), 'sequelize-pool-pre-commit-'));
   writeFileSync(path.join(scratch, 'gitconfig'), '');
 
-  // --ignore-scripts: pack the dist/ that `npm test` just built, rather than let a lifecycle script rebuild it while
-  // other test files are loading it.
-  const packed = JSON.parse(setup('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], REPO_ROOT)) as {
-    filename: string;
-  }[];
-  const tarball = path.join(scratch, packed[0]?.filename ?? '');
+  const { spec } = gitRelease(scratch);
 
   app = path.join(scratch, 'app');
   mkdirSync(app);
@@ -138,7 +136,7 @@ module.exports = [
 `,
   );
   // Majors pinned so that a new release cannot change what this proves; lint-staged 17 needs Node 22.
-  setup('npm', ['install', '--no-audit', '--no-fund', '--save-dev', tarball, 'eslint@10', 'husky@9', 'lint-staged@16']);
+  setup('npm', ['install', '--no-audit', '--no-fund', '--save-dev', spec, 'eslint@10', 'husky@9', 'lint-staged@16']);
   // docs/pre-commit.md's steps: `husky init` adds the `prepare` script and points core.hooksPath at .husky/_.
   setup(path.join(app, 'node_modules', '.bin', 'husky'), ['init']);
   write('.husky/pre-commit', 'npx lint-staged\n');
@@ -155,9 +153,9 @@ describe('husky + lint-staged pre-commit hook', () => {
       devDependencies?: Record<string, string>;
     };
     expect(manifest.scripts?.prepare).toBe('husky');
-    expect(manifest.devDependencies?.['eslint-plugin-sequelize-pool']).toMatch(/^file:.*eslint-plugin-sequelize-pool-\d+\.\d+\.\d+\.tgz$/u);
+    expect(manifest.devDependencies?.['eslint-plugin-sequelize-pool']).toMatch(/^git\+file:.*#v\d+\.\d+\.\d+$/u);
     expect(setup('git', ['config', 'core.hooksPath']).trim()).toBe('.husky/_');
-    // The installed plugin is the packed one, not a link back to this checkout.
+    // The installed plugin is the release's build, not a link back to this checkout.
     expect(existsSync(path.join(app, 'node_modules', 'eslint-plugin-sequelize-pool', 'dist', 'index.js'))).toBe(true);
     expect(existsSync(path.join(app, 'node_modules', 'eslint-plugin-sequelize-pool', 'rules'))).toBe(false);
   });
