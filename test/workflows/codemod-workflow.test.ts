@@ -1,8 +1,8 @@
 /**
  * `npx codemod`: the Codemod workflow package in codemod/ (codemod.yaml + workflow.yaml), validated and run by the
- * pinned Codemod CLI (devDependency `codemod`, a native binary that comes inside its registry package) on temporary
- * copies of the example app, offline. Each run must leave exactly the files our own `codemod` command leaves with the
- * same options.
+ * pinned Codemod CLI (`codemod` from the npm registry: its native binary comes inside a per-platform registry package)
+ * on temporary copies of the example app, offline once installed. Each run must leave exactly the files our own
+ * `codemod` command leaves with the same options.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,10 +12,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { CODEMOD_HELP } from '../../cli/codemod';
+import { INSTALL_TIMEOUT, installCodemodCli } from './install-sources';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_DIR = path.join(REPO_ROOT, 'codemod');
-const CODEMOD = path.join(REPO_ROOT, 'node_modules', '.bin', 'codemod');
+let CODEMOD = '';
 const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'index.js');
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'legacy-server');
 
@@ -68,7 +69,8 @@ function workflowRun(app: string, params: Record<string, string>, extra: string[
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   scratch = mkdtempSync(path.join(tmpdir(), 'sequelize-pool-codemod-workflow-'));
-});
+  CODEMOD = installCodemodCli(scratch);
+}, INSTALL_TIMEOUT);
 
 afterAll(() => {
   if (scratch !== '') rmSync(scratch, { recursive: true, force: true });

@@ -9,6 +9,13 @@ import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const { version: VERSION } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+/**
+ * The Codemod CLI these tests run, pinned. It is not a devDependency: its npm package carries the native binary in
+ * per-platform optional packages, and a registry without the other platforms' packages leaves package-lock.json
+ * unable to satisfy `npm ci`. The tests install it from the registry into a scratch directory instead.
+ */
+export const CODEMOD_CLI = 'codemod@1.18.3';
+
 /** Installing from the registry takes seconds with npm's cache warm; allow for a cold cache and a slow mirror. */
 export const INSTALL_TIMEOUT = 400_000;
 
@@ -97,4 +104,14 @@ export function gitRelease(scratch: string, tarball?: string): { repo: string; s
     'scripts/release-git.mjs',
   );
   return { repo, spec: `git+file://${repo}#v${VERSION}` };
+}
+
+/** Installs the pinned Codemod CLI into `scratch` and returns its binary's path. */
+export function installCodemodCli(scratch: string): string {
+  const prefix = path.join(scratch, 'codemod-cli');
+  must(
+    runSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--prefer-offline', '--prefix', prefix, CODEMOD_CLI], scratch, userEnvironment(scratch)),
+    `npm install ${CODEMOD_CLI}`,
+  );
+  return path.join(prefix, 'node_modules', '.bin', 'codemod');
 }
