@@ -134,8 +134,8 @@ describe('configs', () => {
     expect(typed.languageOptions?.parserOptions).toEqual({ projectService: true });
   });
 
-  it('has the flat, typed and eslintrc configs and nothing else', () => {
-    expect(Object.keys(plugin.configs).sort()).toEqual(['legacy-recommended', 'recommended', 'recommended-type-checked']);
+  it('has the flat and eslintrc configs, each plain and type-checked, and nothing else', () => {
+    expect(Object.keys(plugin.configs).sort()).toEqual(['legacy-recommended', 'legacy-recommended-type-checked', 'recommended', 'recommended-type-checked']);
   });
 });
 
