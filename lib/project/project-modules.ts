@@ -226,16 +226,23 @@ function loadParsers(): { typescript: Parse | null; espree: Parse | null } {
   return parsers;
 }
 
+/**
+ * typescript-estree, loaded on the first TypeScript module (or JavaScript espree cannot parse): loading it loads the
+ * `typescript` package, several hundred milliseconds that a JavaScript project's lint should not pay.
+ */
 function loadTypeScriptParser(): Parse | null {
   const load = createRequire(__filename);
   try {
     load.resolve('typescript');
-    const estree = load('@typescript-eslint/typescript-estree') as typeof import('@typescript-eslint/typescript-estree');
-    return (text, filename) =>
-      estree.parse(text, { range: true, loc: true, comment: false, jsx: /\.[jt]sx$/u.test(filename), filePath: filename });
+    load.resolve('@typescript-eslint/typescript-estree');
   } catch {
     return null;
   }
+  let estree: typeof import('@typescript-eslint/typescript-estree') | undefined;
+  return (text, filename) => {
+    estree ??= load('@typescript-eslint/typescript-estree') as typeof import('@typescript-eslint/typescript-estree');
+    return estree.parse(text, { range: true, loc: true, comment: false, jsx: /\.[jt]sx$/u.test(filename), filePath: filename });
+  };
 }
 
 function loadEspree(): Parse | null {
