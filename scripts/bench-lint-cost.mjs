@@ -4,7 +4,7 @@
 // ESLint's `stats` gives the per-rule time. Used by `npm run bench`; `node scripts/bench-lint-cost.mjs` alone
 // prints the table.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 /** CommonJS sources of real packages: Sequelize itself, its driver and pool, config, jscodeshift, ESLint's own. */
-const CORPUS = [
+export const CORPUS = [
   ['sequelize', 'lib'],
   ['sequelize-pool', 'lib'],
   ['pg', 'lib'],
@@ -27,7 +27,7 @@ const CORPUS = [
   ['@typescript-eslint/eslint-plugin', 'dist/rules'],
 ];
 
-function copyCorpus() {
+export function copyCorpus() {
   const workspace = mkdtempSync(path.join(tmpdir(), 'bench-lint-cost-'));
   let files = 0;
   for (const [name, folder] of CORPUS) {
@@ -65,6 +65,7 @@ async function child(workspace, configuration) {
     'one empty rule': [base, { files: ['**/*.js'], plugins: { bench: { rules: { empty } } }, rules: { 'bench/empty': 'error' } }],
     'sequelize-pool recommended': [base, { files: ['**/*.js'], ...plugin.configs.recommended }],
     '@eslint/js recommended': [base, { files: ['**/*.js'], ...js.configs.recommended }],
+    '@eslint/js + sequelize-pool': [base, { files: ['**/*.js'], ...js.configs.recommended }, { files: ['**/*.js'], ...plugin.configs.recommended }],
   };
   for (const rule of Object.keys(plugin.rules)) {
     configs[`only ${rule}`] = [base, { files: ['**/*.js'], plugins: { 'sequelize-pool': plugin }, rules: { [`sequelize-pool/${rule}`]: 'error' } }];
@@ -86,7 +87,7 @@ async function child(workspace, configuration) {
 export function benchLintCost(trials = 3, extra = []) {
   const { workspace, files } = copyCorpus();
   try {
-    const configurations = ['no rules', 'one empty rule', 'sequelize-pool recommended', '@eslint/js recommended', ...extra];
+    const configurations = ['no rules', 'one empty rule', 'sequelize-pool recommended', '@eslint/js recommended', '@eslint/js + sequelize-pool', ...extra];
     const runs = Object.fromEntries(configurations.map((name) => [name, []]));
     for (let trial = 0; trial < trials; trial += 1) {
       for (const configuration of configurations) {
@@ -136,11 +137,203 @@ export function formatLintCost({ files, trials, rows }) {
     '| :--- | ---: |',
   );
   for (const [rule, ms] of Object.entries(ours?.ruleMs ?? {}).sort((a, b) => b[1] - a[1])) lines.push(`| ${rule} | ${ms.toFixed(1)} |`);
+  const both = rows.find((row) => row.name === '@eslint/js + sequelize-pool');
+  const jsAlone = rows.find((row) => row.name === '@eslint/js recommended');
+  if (both && jsAlone) {
+    const oursMs = oursOf(both.ruleMs);
+    lines.push(
+      '',
+      `Side by side in one run (\`@eslint/js\` recommended and ours together, ESLint \`stats\`): our five rules ${oursMs.toFixed(0)} ms, the ${Object.keys(both.ruleMs).length - 5} \`@eslint/js\` rules ${theirsOf(both.ruleMs).toFixed(0)} ms; ours are ${percent(oursMs / 1000, jsAlone.seconds)} of the \`@eslint/js\` lint's wall time (${jsAlone.seconds.toFixed(2)} s), and the run with both takes ${percent(both.seconds - jsAlone.seconds, jsAlone.seconds)} longer than \`@eslint/js\` alone by wall clock.`,
+    );
+  }
   return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Real Sequelize applications: a directory of checked-out apps with an apps.json listing each app's name, repository,
+// commit and source directories (the corpus is read in place, never committed). Each app is linted as its own
+// project (its own cwd, so the cross-file rules follow its modules), with @eslint/js recommended and ours side by
+// side: alone, and together in one run whose ESLint `stats` time every rule of both.
+// `node scripts/bench-lint-cost.mjs --apps <dir>` (or SEQUELIZE_POOL_BENCH_APPS=<dir>).
+// ---------------------------------------------------------------------------------------------------------------
+
+const SOURCE = /\.(?:[cm]?js|[cm]?ts)$/u;
+const SKIP_DIRECTORIES = new Set(['node_modules', 'test', 'tests', '__tests__', '__mocks__', 'dist', 'build', 'coverage', 'fixtures']);
+/** Node.js's globals for CommonJS and ES modules alike (ecmaVersion 'latest' supplies the language's own). */
+const NODE_GLOBALS = Object.fromEntries(
+  ['require', 'module', 'exports', '__dirname', '__filename', 'process', 'Buffer', 'console', 'global', 'globalThis', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'AbortController', 'fetch', 'structuredClone'].map(
+    (name) => [name, 'readonly'],
+  ),
+);
+
+/** The app's source files (relative to its root): srcDirs walked, tests, declarations and builds left out. */
+function appSources(appDir, srcDirs) {
+  const files = [];
+  const walk = (relative) => {
+    const full = path.join(appDir, relative);
+    if (!existsSync(full)) return;
+    if (statSync(full).isFile()) {
+      if (SOURCE.test(relative) && !relative.endsWith('.d.ts')) files.push(relative);
+      return;
+    }
+    for (const entry of readdirSync(full, { withFileTypes: true })) {
+      const child = path.join(relative, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRECTORIES.has(entry.name) && !entry.name.startsWith('.')) walk(child);
+      } else if (SOURCE.test(entry.name) && !/\.d\.[cm]?ts$|\.(?:test|spec)\.[cm]?[jt]s$/u.test(entry.name) && statSync(path.join(appDir, child)).size < 500_000) {
+        files.push(child);
+      }
+    }
+  };
+  for (const dir of srcDirs) walk(dir);
+  return files;
+}
+
+/** Child: lint one app with one configuration; prints time, memory, per-rule times and counts as JSON. */
+async function appChild(appDir, srcDirs, configuration) {
+  const { ESLint } = await import('eslint');
+  const plugin = require(path.join(root, 'dist', 'index.js'));
+  const js = (await import('@eslint/js')).default;
+  const tsParser = require('@typescript-eslint/parser');
+  const files = appSources(appDir, srcDirs);
+  // .js files are ES modules when they say so (import/export statements), else CommonJS: apps mix both.
+  const esm = files.filter((file) => /\.js$/u.test(file) && /^\s*(?:import\s*[\w{*'"]|export\s)/mu.test(readFileSync(path.join(appDir, file), 'utf8')));
+  const base = [
+    { files: ['**/*.js', '**/*.cjs', '**/*.mjs', '**/*.ts', '**/*.mts', '**/*.cts'], languageOptions: { ecmaVersion: 'latest', sourceType: 'commonjs', globals: NODE_GLOBALS }, linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' } },
+    { files: ['**/*.mjs', ...esm], languageOptions: { sourceType: 'module' } },
+    { files: ['**/*.ts', '**/*.mts', '**/*.cts'], languageOptions: { parser: tsParser, sourceType: 'module' } },
+  ];
+  const all = ['**/*.js', '**/*.cjs', '**/*.mjs', '**/*.ts', '**/*.mts', '**/*.cts'];
+  const empty = { meta: { type: 'problem', schema: [] }, create: () => ({ Program() {} }) };
+  const ours = { files: all, ...plugin.configs.recommended };
+  const theirs = { files: all, ...js.configs.recommended };
+  const configs = {
+    'no rules': base,
+    'one empty rule': [...base, { files: all, plugins: { bench: { rules: { empty } } }, rules: { 'bench/empty': 'error' } }],
+    '@eslint/js recommended': [...base, theirs],
+    'sequelize-pool recommended': [...base, ours],
+    '@eslint/js + sequelize-pool': [...base, theirs, ours],
+  };
+  const eslint = new ESLint({ cwd: appDir, overrideConfigFile: true, overrideConfig: configs[configuration], stats: true, ignore: false, errorOnUnmatchedPattern: false });
+  const start = process.hrtime.bigint();
+  const results = await eslint.lintFiles(files);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const ruleMs = {};
+  const reports = {};
+  for (const result of results) {
+    for (const pass of result.stats?.times.passes ?? []) {
+      for (const [rule, { total }] of Object.entries(pass.rules ?? {})) ruleMs[rule] = (ruleMs[rule] ?? 0) + total;
+    }
+    for (const message of result.messages) if (message.ruleId?.startsWith('sequelize-pool/')) reports[message.ruleId] = (reports[message.ruleId] ?? 0) + 1;
+  }
+  const fatal = results.filter((result) => result.messages.some((message) => message.fatal)).length;
+  process.stdout.write(JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, ruleMs, reports, fatal, files: results.length }));
+}
+
+export const APP_CONFIGURATIONS = ['no rules', 'one empty rule', '@eslint/js recommended', 'sequelize-pool recommended', '@eslint/js + sequelize-pool'];
+
+/** Lints every app of `appsDir/apps.json` with each configuration, `trials` times (medians). */
+export function benchAppsLintCost(appsDir, trials = 1) {
+  const apps = JSON.parse(readFileSync(path.join(appsDir, 'apps.json'), 'utf8')).filter((app) => existsSync(path.join(appsDir, app.name)));
+  return {
+    trials,
+    apps: apps.map((app) => {
+      const appDir = path.join(appsDir, app.name);
+      const runs = Object.fromEntries(APP_CONFIGURATIONS.map((name) => [name, []]));
+      for (let trial = 0; trial < trials; trial += 1) {
+        for (const configuration of APP_CONFIGURATIONS) {
+          const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--app-child', appDir, JSON.stringify(app.srcDirs), configuration], {
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024,
+          });
+          runs[configuration].push(JSON.parse(output));
+        }
+      }
+      const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+      const rows = Object.fromEntries(
+        APP_CONFIGURATIONS.map((name) => [name, { seconds: median(runs[name].map((run) => run.seconds)), ...runs[name].at(-1) }]),
+      );
+      return { name: app.name, repo: app.repo, commit: app.commit, files: rows['no rules'].files, fatal: rows['no rules'].fatal, rows };
+    }),
+  };
+}
+
+const sum = (values) => values.reduce((total, value) => total + value, 0);
+const oursOf = (ruleMs) => sum(Object.entries(ruleMs).filter(([rule]) => rule.startsWith('sequelize-pool/')).map(([, ms]) => ms));
+const theirsOf = (ruleMs) => sum(Object.entries(ruleMs).filter(([rule]) => !rule.startsWith('sequelize-pool/')).map(([, ms]) => ms));
+const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
+
+export function formatAppsLintCost({ trials, apps }) {
+  const together = (app) => app.rows['@eslint/js + sequelize-pool'];
+  const jsAlone = (app) => app.rows['@eslint/js recommended'];
+  const lines = [
+    `${apps.length} applications, ${sum(apps.map((app) => app.files))} files (${sum(apps.map((app) => app.fatal))} that ESLint could not parse count as linted);`,
+    `${trials === 1 ? 'one run' : `medians of ${trials} runs`} per configuration, each in its own process. "ours (stats)" is our five rules' time by ESLint \`stats\``,
+    'in the run with both configs; "@eslint/js rules (stats)" the other rules\' time in that same run; "of the @eslint/js lint" puts ours against the',
+    'wall time of `@eslint/js` recommended alone; "wall added" is (both − @eslint/js alone) / @eslint/js alone.',
+    '',
+    '| app (repository @ commit) | files | @eslint/js alone (s) | both (s) | wall added | ours (stats, ms) | @eslint/js rules (stats, ms) | ours of the @eslint/js lint | our reports |',
+    '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const app of apps) {
+    const ours = oursOf(together(app).ruleMs);
+    lines.push(
+      `| ${app.name} ([${app.repo}](https://github.com/${app.repo}) @ \`${app.commit.slice(0, 10)}\`) | ${app.files} | ${jsAlone(app).seconds.toFixed(2)} | ${together(app).seconds.toFixed(2)} | ${percent(together(app).seconds - jsAlone(app).seconds, jsAlone(app).seconds)} | ${ours.toFixed(0)} | ${theirsOf(together(app).ruleMs).toFixed(0)} | ${percent(ours / 1000, jsAlone(app).seconds)} | ${sum(Object.values(together(app).reports))} |`,
+    );
+  }
+  const totalJs = sum(apps.map((app) => jsAlone(app).seconds));
+  const totalBoth = sum(apps.map((app) => together(app).seconds));
+  const totalOurs = sum(apps.map((app) => oursOf(together(app).ruleMs)));
+  const totalTheirs = sum(apps.map((app) => theirsOf(together(app).ruleMs)));
+  lines.push(
+    `| **all** | ${sum(apps.map((app) => app.files))} | ${totalJs.toFixed(2)} | ${totalBoth.toFixed(2)} | ${percent(totalBoth - totalJs, totalJs)} | ${totalOurs.toFixed(0)} | ${totalTheirs.toFixed(0)} | ${percent(totalOurs / 1000, totalJs)} | ${sum(apps.map((app) => sum(Object.values(together(app).reports))))} |`,
+    '',
+    'Per rule, all apps together (ESLint `stats`, the run with both configs), with the parse-only and one-empty-rule runs for scale:',
+    '',
+    '| rule | ms |',
+    '| :--- | ---: |',
+  );
+  const perRule = {};
+  for (const app of apps) for (const [rule, ms] of Object.entries(together(app).ruleMs)) perRule[rule] = (perRule[rule] ?? 0) + ms;
+  for (const [rule, ms] of Object.entries(perRule).filter(([rule]) => rule.startsWith('sequelize-pool/')).sort((a, b) => b[1] - a[1])) lines.push(`| ${rule} | ${ms.toFixed(0)} |`);
+  const heaviest = Object.entries(perRule).filter(([rule]) => !rule.startsWith('sequelize-pool/')).sort((a, b) => b[1] - a[1]).slice(0, 3);
+  for (const [rule, ms] of heaviest) lines.push(`| ${rule} (the heaviest @eslint/js rules) | ${ms.toFixed(0)} |`);
+  lines.push(
+    `| all @eslint/js rules | ${totalTheirs.toFixed(0)} |`,
+    `| wall: no rules (parse + scope) | ${(sum(apps.map((app) => app.rows['no rules'].seconds)) * 1000).toFixed(0)} |`,
+    `| wall: one empty rule | ${(sum(apps.map((app) => app.rows['one empty rule'].seconds)) * 1000).toFixed(0)} |`,
+    `| wall: sequelize-pool recommended alone | ${(sum(apps.map((app) => app.rows['sequelize-pool recommended'].seconds)) * 1000).toFixed(0)} |`,
+  );
+  return lines.join('\n');
+}
+
+export const APPS_HEADING = '## Lint cost on real Sequelize applications';
+
+export function appsSection(result) {
+  return `${APPS_HEADING}
+
+Real Sequelize applications from public repositories, each linted in place as its own project
+(scripts/bench-lint-cost.mjs \`--apps <dir>\`; the checkouts are never committed: this table names each repository and
+commit). Their source directories only (controllers, services, models, setup modules, jobs), without tests,
+declarations or builds; \`.ts\` through typescript-eslint's parser without type information, \`.js\` as ES modules when
+they have \`import\`/\`export\`, else CommonJS, with Node.js's globals. The issue's goal: our rules cost at most 5% of a
+\`@eslint/js\` recommended lint on this code.
+
+${formatAppsLintCost(result)}`;
 }
 
 if (process.argv[2] === '--child') {
   await child(process.argv[3], process.argv[4]);
+} else if (process.argv[2] === '--app-child') {
+  await appChild(process.argv[3], JSON.parse(process.argv[4]), process.argv[5]);
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  console.log(formatLintCost(benchLintCost()));
+  const appsAt = process.argv.indexOf('--apps');
+  const appsDir = appsAt === -1 ? process.env.SEQUELIZE_POOL_BENCH_APPS : process.argv[appsAt + 1];
+  if (appsDir) {
+    const section = appsSection(benchAppsLintCost(path.resolve(appsDir)));
+    console.log(section);
+    if (process.argv.includes('--write')) (await import('./bench-doc.mjs')).replaceSection(path.join(root, 'docs', 'benchmarks.md'), APPS_HEADING, section);
+  } else {
+    console.log(formatLintCost(benchLintCost()));
+  }
 }

@@ -17,7 +17,10 @@ import { fileURLToPath } from 'node:url';
 
 import { BENCH_LOAD, compareIncident, formatMs, PROGRAMS, progressLine } from '../test/integration/harness.mjs';
 import { benchCodemodSize, formatCodemodSize } from './bench-codemod-size.mjs';
-import { benchLintCost, formatLintCost } from './bench-lint-cost.mjs';
+import { existingSection } from './bench-doc.mjs';
+import { benchFootprint, footprintSection } from './bench-footprint.mjs';
+import { APPS_HEADING, appsSection, benchAppsLintCost, benchLintCost, formatLintCost } from './bench-lint-cost.mjs';
+import { benchOxlint, oxlintSection } from './bench-oxlint.mjs';
 import { benchSingleInstance, formatSingleInstance } from './bench-lint.mjs';
 import { benchTransactions, formatTransactions, TRANSACTIONS_SECTION } from './bench-transactions.mjs';
 
@@ -137,6 +140,25 @@ console.log('\ntransaction rules on a file of 1,000 to 8,000 transactions (ESLin
 const transactionTable = formatTransactions(benchTransactions());
 console.log(transactionTable);
 
+// Real Sequelize apps (scripts/bench-lint-cost.mjs --apps): a checkout directory given by SEQUELIZE_POOL_BENCH_APPS.
+// Without one, the previous measurement stays in the document (it names the apps' repositories and commits).
+const appsDir = process.env.SEQUELIZE_POOL_BENCH_APPS;
+console.log(`\nlint cost on real Sequelize apps: ${appsDir ?? 'SEQUELIZE_POOL_BENCH_APPS not set, previous measurement kept'}`);
+const appsLintCost = appsDir
+  ? appsSection(benchAppsLintCost(path.resolve(appsDir)))
+  : (existingSection(path.join(root, 'docs', 'benchmarks.md'), APPS_HEADING) ?? `${APPS_HEADING}\n\nNot measured yet: set SEQUELIZE_POOL_BENCH_APPS.`);
+if (appsDir) console.log(appsLintCost);
+
+// oxlint + our rules vs ESLint + our rules on the lint-cost corpus (scripts/bench-oxlint.mjs).
+console.log('\noxlint vs ESLint with these rules on the same files');
+const oxlint = oxlintSection(benchOxlint());
+console.log(oxlint);
+
+// What a lint-only install adds to a JavaScript and a TypeScript app (scripts/bench-footprint.mjs; npm registry).
+console.log('\ninstall footprint');
+const footprint = footprintSection(benchFootprint());
+console.log(footprint);
+
 const markdownTable = (rows) =>
   [rows[0], rows[0].map(() => '---'), ...rows.slice(1)].map((row) => `| ${row.join(' | ')} |`).join('\n');
 const cpus = os.cpus();
@@ -214,6 +236,13 @@ The rule parses each module of the graph once per process (espree, scope analysi
 \`Sequelize\`), so its cost grows with the project, not with the number of files that construct: the per-1,000-file
 time does not grow from 2,000 to 20,000 files.
 
-${TRANSACTIONS_SECTION(transactionTable)}`;
+${TRANSACTIONS_SECTION(transactionTable)}
+
+${appsLintCost}
+
+${oxlint}
+
+${footprint}
+`;
 writeFileSync(path.join(root, 'docs', 'benchmarks.md'), doc);
 console.log('\nwrote docs/benchmarks.md');
