@@ -665,7 +665,7 @@ export async function runDoctor(argv: readonly string[], io: CliIO & { isTTY?: b
   if (nodeConfig !== null && nodeConfig.unreadFiles.length > 0) {
     assumptions.push(`node-config files not read: ${nodeConfig.unreadFiles.map((file) => path.relative(args.root, file)).join(', ')}`);
   }
-  const scan = scanProjectPools(args.root, nodeConfig);
+  const scan = scanProjectPools(args.root, nodeConfig ?? { environment });
   for (const pool of scan.pools.filter((entry) => entry.maxSource === "Sequelize's default")) {
     assumptions.push(`${pool.file}:${pool.line} sets no pool max: Sequelize v6's default 5 used`);
   }

@@ -139,6 +139,41 @@ module.exports = { sequelize, env };
     expect(code).toBe(0);
   });
 
+  it("reads sequelize-cli's config/config.json per environment: production's pool.max 50 wins (7 × 50 = 350)", async () => {
+    const modelsIndex = `'use strict';
+const { Sequelize } = require('sequelize');
+const env = process.env.NODE_ENV || 'development';
+const config = require(__dirname + '/../config/config.json')[env];
+let sequelize;
+if (config.use_env_variable) {
+  sequelize = new Sequelize(process.env[config.use_env_variable], config);
+} else {
+  sequelize = new Sequelize(config.database, config.username, config.password, config);
+}
+module.exports = { sequelize };
+`;
+    const root = checkout({
+      'supervisord.conf': supervisor([['web', 'server/web.js', 7]]),
+      'config/config.json': JSON.stringify({
+        development: { dialect: 'postgres', database: 'app_dev' },
+        production: { dialect: 'postgres', use_env_variable: 'DATABASE_URL', pool: { max: 50 } },
+      }),
+      'models/index.js': modelsIndex,
+      'server/web.js': "require('../models');\n",
+    });
+    const production = await doctor(root, ['--env', 'production']);
+    expect(production.report.pools.map((pool) => [pool.line, pool.max, pool.maxSource])).toEqual([
+      [7, 50, 'config/config.json production.pool.max'],
+      [9, 50, 'config/config.json production.pool.max'],
+    ]);
+    expect(production.report.worstCase.total).toBe(350);
+    expect(production.code).toBe(1);
+    const development = await doctor(root, ['--env', 'development']);
+    expect(development.report.pools.map((pool) => pool.max)).toEqual([5, 5]);
+    expect(development.report.worstCase.total).toBe(35);
+    expect(development.code).toBe(0);
+  });
+
   it('names a program whose script is missing and charges it every pool, saying so', async () => {
     const root = checkout({
       'supervisord.conf': supervisor([
