@@ -1,3 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll } from 'vitest';
+
 import rule from '../../rules/max-connections-budget';
 import { cjsRuleTester, tsRuleTester } from '../rule-tester';
 
@@ -336,6 +342,121 @@ const pool = { max: 12 } as const satisfies PoolOptions;
 export const sequelize = new Sequelize({ dialect: 'postgres', pool });`,
             },
           ],
+        },
+      ],
+    },
+  ],
+});
+
+cjsRuleTester.run('max-connections-budget (other dialects, PgBouncer)', rule, {
+  valid: [
+    // MySQL allows 151 by default: 4 × 37 = 148 fits.
+    {
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('app', 'app', 'pw', { dialect: 'mysql', pool: { max: 37 } });`,
+      options: [{ processes: 4 }],
+    },
+    // Through PgBouncer the clients count against max_client_conn: 7 × 100 = 700 ≤ 1000.
+    {
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://bouncer/app', { pool: { max: 100 } });`,
+      options: [{ processes: 7, pgbouncer: { maxClientConn: 1000 } }],
+    },
+    // A startup parameter PgBouncer is told to ignore.
+    {
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://bouncer/app', { dialectOptions: { statement_timeout: 5000 }, pool: { max: 10 } });`,
+      options: [{ processes: 7, pgbouncer: { ignoreStartupParameters: ['statement_timeout'] } }],
+    },
+  ],
+  invalid: [
+    {
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('app', 'app', 'pw', { dialect: 'mysql', pool: { max: 40 } });`,
+      options: [{ processes: 4 }],
+      errors: [
+        {
+          messageId: 'overBudget',
+          data: {
+            processes: '4 processes',
+            max: 'max 40',
+            replication: '',
+            total: 160,
+            database: 'MySQL',
+            available: 151,
+            arithmetic: '151',
+            advice: fits('max', 34, 15),
+            failure: 'new connections fail with "Too many connections" (ER_CON_COUNT_ERROR, 1040)',
+          },
+          suggestions: [
+            {
+              messageId: 'setMax',
+              output: `const { Sequelize } = require('sequelize');
+new Sequelize('app', 'app', 'pw', { dialect: 'mysql', pool: { max: 34 } });`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://bouncer/app', { dialectOptions: { statement_timeout: 5000 }, pool: { max: 100 } });`,
+      options: [{ processes: 7, pgbouncer: { maxClientConn: 500 } }],
+      errors: [
+        {
+          messageId: 'startupParameterRejected',
+          line: 2,
+          data: { name: 'statement_timeout', source: "the rule's pgbouncer option" },
+        },
+        {
+          messageId: 'clientsOverPgBouncer',
+          line: 2,
+          data: {
+            processes: '7 processes',
+            max: 'max 100',
+            replication: '',
+            total: 700,
+            maxClientConn: 500,
+            source: "the rule's pgbouncer option",
+            advice: 'max 71 fits (or raise max_client_conn)',
+          },
+          suggestions: [
+            {
+              messageId: 'setMax',
+              output: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://bouncer/app', { dialectOptions: { statement_timeout: 5000 }, pool: { max: 71 } });`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+// "auto" (the default): the project states its deployment once in package.json, and the rule reads it.
+const STATED = mkdtempSync(path.join(tmpdir(), 'budget-auto-'));
+writeFileSync(path.join(STATED, 'package.json'), JSON.stringify({ name: 'app', sequelizePool: { processes: 7, maxConnections: 100 } }));
+afterAll(() => rmSync(STATED, { recursive: true, force: true }));
+
+cjsRuleTester.run('max-connections-budget ("auto": package.json "sequelizePool")', rule, {
+  valid: [
+    {
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: 12 } });`,
+      filename: path.join(STATED, 'db.js'),
+    },
+  ],
+  invalid: [
+    {
+      code: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: 100 } });`,
+      filename: path.join(STATED, 'db.js'),
+      errors: [
+        {
+          messageId: 'overBudget',
+          data: budgetData({ processes: '7 processes (package.json "sequelizePool" processes)', max: 'max 100', total: 700, advice: fits('max', 12) }),
+          suggestions: [{ messageId: 'setMax', output: `const { Sequelize } = require('sequelize');
+new Sequelize('postgres://db', { pool: { max: 12 } });` }],
         },
       ],
     },
