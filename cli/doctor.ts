@@ -501,7 +501,8 @@ function diagnoseDatabase(report: Omit<DoctorReport, 'findings' | 'verdict'>, co
     });
   }
   // The checklist's "are all processes needed?": programs whose name no application_name carries hold nothing now.
-  if (processes !== null && processes.groups.length > 1) {
+  // Behind PgBouncer a server connection carries whichever client's application_name last used it: no signal.
+  if (processes !== null && processes.groups.length > 1 && context.bouncerLive === null) {
     const applications = database.sessions.map((group) => group.application);
     const silent = processes.groups
       .map((group) => group.name)

@@ -22,6 +22,9 @@ const output = await formatter.format(results, { cwd: example, rulesMeta: eslint
 console.log(output.trim() === '' ? 'No problems found.' : output);
 
 const ruleIds = new Set(results.flatMap((result) => result.messages.map((message) => message.ruleId)));
+// The lint suggestion's number, to compare with the codemod's summary and doctor's advice below.
+const budgetMessage = results.flatMap((result) => result.messages).find((message) => message.ruleId === 'sequelize-pool/max-connections-budget');
+const lintMax = Number(/max (\d+) fits/u.exec(budgetMessage?.message ?? '')?.[1]);
 const expected = [
   'sequelize-pool/require-lifecycle-options',
   'sequelize-pool/max-connections-budget',
@@ -80,22 +83,45 @@ try {
   // The incident report's checklist, automated: `doctor` on each copy of the app against this database, as the
   // app's own role (node-config db.* with NODE_CONFIG, exactly what the app reads).
   const doctorReports = {};
+  const lintAfter = {};
   const doctor = (label, db, app) => {
-    const result = spawnSync(
-      process.execPath,
-      [path.join(root, 'dist', 'cli', 'index.js'), 'doctor', '--env', 'dev', '--idle-in-transaction', '1'],
-      { cwd: app.dir, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'dev', NODE_CONFIG: db.nodeConfig(), NO_COLOR: '1' } },
-    );
-    doctorReports[label] = { status: result.status, output: `${result.stdout}${result.stderr}`.trimEnd() };
+    const run = (extra) =>
+      spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), 'doctor', '--env', 'dev', '--idle-in-transaction', '1', ...extra], {
+        cwd: app.dir,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_ENV: 'dev', NODE_CONFIG: db.nodeConfig(), NO_COLOR: '1' },
+      });
+    const result = run([]);
+    const json = run(['--json']);
+    let report;
+    try {
+      report = JSON.parse(json.stdout);
+    } catch {
+      report = null;
+    }
+    doctorReports[label] = { status: result.status, output: `${result.stdout}${result.stderr}`.trimEnd(), report };
   };
+  // The "after" copy: the codemod's migration plus the cron job fixed the way the transaction rules ask.
+  const FIXED_JOB = { 'server/jobs/auditLogForward.js': 'auditLogForward.fixed.js' };
   const runDoctor = async (label, db, app) => {
     if (label === 'after') {
-      doctor(label, db, app);
-      return;
+      // Lint the migrated copy again, with the same rules and the same 7 processes.
+      const plugin = (await import('../dist/index.js')).default;
+      const linter = new ESLint({
+        cwd: app.dir,
+        overrideConfigFile: true,
+        overrideConfig: [
+          { files: ['**/*.js'], languageOptions: { sourceType: 'commonjs', ecmaVersion: 'latest' } },
+          plugin.configs.recommended,
+          { rules: { 'sequelize-pool/max-connections-budget': ['error', { processes: 7, maxConnections: 100, reservedConnections: 3 }] } },
+        ],
+      });
+      const linted = await linter.lintFiles(['server/**/*.js']);
+      lintAfter.messages = linted.flatMap((result) => result.messages.map((message) => `${path.relative(app.dir, result.filePath)}:${message.line} ${message.ruleId}`));
     }
-    // As shipped, the cron program's audit-log-forward job has nothing to forward twice and leaves its transaction
-    // open both times: run it, and ask the doctor while that process still holds the connections.
-    await runAppScript(db, app, 'server/db/sync.js');
+    // The cron program's audit-log-forward job, run twice (as shipped it leaves its transaction open both times;
+    // fixed, it ends it): ask the doctor while that process still holds its connections.
+    if (label === 'before') await runAppScript(db, app, 'server/db/sync.js');
     const job = { kind: 'calls', module: 'server/jobs/auditLogForward.js', export: 'auditLogForward', runs: 2 };
     await runWorkers(db, app, [{ name: 'cron', task: job }], {
       beforeStop: async () => {
@@ -104,7 +130,7 @@ try {
       },
     });
   };
-  const { before, after, budget, postgres } = await compareIncident(load, { onProgress: showProgress, afterRun: runDoctor });
+  const { before, after, budget, postgres } = await compareIncident(load, { onProgress: showProgress, afterRun: runDoctor, migratedFiles: FIXED_JOB });
   if (process.stdout.isTTY) process.stdout.write('\r\u001b[K');
 
   const codes = (report) => [...new Set(report.errors.map((error) => error.code))].join(', ');
@@ -143,6 +169,22 @@ try {
     const report = doctorReports[label];
     console.log(`\n$ npx eslint-plugin-sequelize-pool doctor   (${title}, against the same database; exit ${report?.status})\n`);
     console.log(report?.output ?? '(not run)');
+  }
+  console.log('\nAfter: the migrated copy (codemod + the cron job fixed), linted again with the same config:');
+  console.log(lintAfter.messages?.length ? lintAfter.messages.map((line) => `  ${line}`).join('\n') : '  no problems');
+  const doctorMax = doctorReports.before?.report?.advice?.fitsWithOnePoolPerProcess;
+  console.log(
+    `\nOne formula, one number: the lint suggestion says max ${lintMax}, the codemod wrote max ${budget.max}, ` +
+      `doctor advises max ${doctorMax} with one pool per process (7 × ${budget.max} = ${budget.total} of ${postgres.usable}, ` +
+      `${postgres.usable - budget.total} left, ${doctorReports.before?.report?.advice?.headroom} of them kept for migrations, psql sessions and monitoring).`,
+  );
+  if (!(lintMax === budget.max && doctorMax === budget.max)) {
+    console.error(`demo: the lint message (${lintMax}), the codemod's summary (${budget.max}) and doctor (${doctorMax}) disagree`);
+    process.exitCode = 1;
+  }
+  if ((lintAfter.messages ?? []).some((line) => /max-connections-budget|no-unreleased-transaction|require-transaction-option/u.test(line))) {
+    console.error('demo: the migrated, fixed copy still has budget or transaction findings');
+    process.exitCode = 1;
   }
   if (doctorReports.before?.status !== 1 || doctorReports.after?.status !== 0) {
     console.error('demo: expected doctor to find a problem before the codemod (exit 1) and none after it (exit 0)');

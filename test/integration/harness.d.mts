@@ -223,6 +223,8 @@ export declare function compareIncident(
     onProgress?: (label: 'before' | 'after', progress: Progress) => void;
     /** Called after each run while the database still runs (the demo runs `doctor` here). */
     afterRun?: (label: 'before' | 'after', db: Database, app: App) => Promise<void> | void;
+    /** Fixtures copied into the migrated copy (`{ 'server/jobs/x.js': 'x.fixed.js' }`), as prepareApp's `files`. */
+    migratedFiles?: Record<string, string>;
   },
 ): Promise<Comparison>;
 export declare function describeReport(label: string, result: Report): string;

@@ -749,13 +749,13 @@ export function formatMs(ms) {
  * The incident before and after the codemod on one PostgreSQL (`max_connections` 100): the app as shipped
  * (7 × `max: 100`) and the migrated copy under the same load. For the demo and the bench.
  */
-export async function compareIncident(load = INCIDENT_LOAD, { onProgress, afterRun } = {}) {
+export async function compareIncident(load = INCIDENT_LOAD, { onProgress, afterRun, migratedFiles = {} } = {}) {
   const db = await startPostgres({ maxConnections: 100 });
   let shipped = null;
   let migrated = null;
   try {
     shipped = prepareApp();
-    migrated = prepareApp({ migrate: true, processes: load.processes, maxConnections: db.maxConnections });
+    migrated = prepareApp({ migrate: true, processes: load.processes, maxConnections: db.maxConnections, files: migratedFiles });
     const before = await runLoad(db, shipped, load, { onProgress: (p) => onProgress?.('before', p) });
     // The shipped processes are gone and PostgreSQL ends their sessions at once: the second run starts from zero.
     await waitFor("the first run's sessions to end", async () => (await activity(db)).length === 0);
