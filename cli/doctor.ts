@@ -34,6 +34,7 @@ import {
   largestFittingMaxThroughPgBouncer,
   processCount,
 } from '../lib/project/pool-budget';
+import { clearProjectModuleCache } from '../lib/project/project-modules';
 import { scanProjectPools } from '../lib/project/project-pools';
 import { DOCTOR_HELP } from './doctor-help';
 import { integerOption, parseCommandLine, UsageError } from './io';
@@ -656,6 +657,9 @@ export async function runDoctor(argv: readonly string[], io: CliIO & { isTTY?: b
     io.stdout(DOCTOR_HELP);
     return 0;
   }
+  // A fresh look at the checkout: the module caches live up to a second (an editor's lint epoch), and a run in the
+  // same process right after the codemod rewrote a file must see the new file.
+  clearProjectModuleCache();
   const assumptions: string[] = [];
   const deployment = expected(() =>
     readDeployment(args.root, { processes: args.processes, file: args.file?.path, counter: args.file?.counter }),
