@@ -22,7 +22,9 @@ import {
   processCount,
 } from '../lib/project/pool-budget';
 import { constructionDialect, constructionStartupParameters } from '../lib/project/project-pools';
-import { SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
+import { constructionPools, defaultsMajor } from '../lib/project/construction-pools';
+import { describeOrigin } from '../lib/project/effective-pool';
+import { poolDefaults } from '../lib/sequelize-facts';
 import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../lib/file-analysis/sequelize-options';
 
 export interface PgBouncerOption {
@@ -76,10 +78,10 @@ interface PoolNumber {
 }
 
 /** The known number for `key`, Sequelize's default when unset, or null when unknown (then the rule stays silent). */
-function poolNumber(pool: PoolState, key: 'max' | 'min'): PoolNumber | null {
+function poolNumber(pool: PoolState, key: 'max' | 'min', major: Parameters<typeof poolDefaults>[0]): PoolNumber | null {
   const state: PoolKeyState = poolKeyState(pool, key);
   if (state.state === 'default') {
-    const value = SEQUELIZE_POOL_DEFAULTS[key];
+    const value = poolDefaults(major)[key];
     return { value, property: null, literal: null, label: `${key} ${value} (Sequelize's default)` };
   }
   if (state.state === 'unknown' || state.value.kind !== 'number') return null;
@@ -91,6 +93,20 @@ function poolNumber(pool: PoolState, key: 'max' | 'min'): PoolNumber | null {
     literal: isLiteral ? node : null,
     label: viaFallback ? `${key} ${value} (its fallback when config or the environment does not set it)` : `${key} ${value}`,
   };
+}
+
+/** The largest `key` the config files give any environment (with no environment variable set), or null. */
+function configuredNumber(info: ReturnType<typeof constructionPools>, key: 'max' | 'min'): PoolNumber | null {
+  let best: PoolNumber | null = null;
+  for (const pool of info.pools) {
+    if (pool.usesPool === false || pool.configFiles.length === 0) continue;
+    const setting = pool.pool[key];
+    if (!setting.known || typeof setting.value !== 'number' || setting.origin.kind !== 'config-file') continue;
+    if (best !== null && best.value >= setting.value) continue;
+    const overrides = setting.overriddenBy.length > 0 ? `, unless ${setting.overriddenBy.map((name) => `$${name}`).join(' or ')} is set` : '';
+    best = { value: setting.value, property: null, literal: null, label: `${key} ${setting.value} (${describeOrigin(setting, info.root)}${overrides})` };
+  }
+  return best;
 }
 
 export default createRule<Options, MessageIds>({
@@ -235,6 +251,9 @@ export default createRule<Options, MessageIds>({
         deploymentReported = true;
         context.report({ node: construction.node, messageId: 'deploymentUnreadable', data: { error: project.error } });
       }
+      const info = constructionPools(construction, filename, host, context.cwd);
+      // SQLite (a provable dialect, Sequelize v4 to v6) opens no pool: nothing counts against a server's limit.
+      if (info.usesPool === false) return;
       const { budget, dialect, processes, processesLabel } = budgetFor(construction);
       const available = availableConnections(budget);
       const database = DIALECT_DEFAULTS[dialect].name;
@@ -243,8 +262,10 @@ export default createRule<Options, MessageIds>({
       // Unknown replication is not guessed: count one pool, the smallest the instance can open.
       const doubled = replicated === true;
       const replication = doubled ? ' × 2 (read and write pools: replication)' : '';
-      const max = poolNumber(pool, 'max');
-      const min = poolNumber(pool, 'min');
+      const major = defaultsMajor(info.version);
+      // Written in code, else from the config files: the largest `max` any environment gets, named with its origin.
+      const max = poolNumber(pool, 'max', major) ?? configuredNumber(info, 'max');
+      const min = poolNumber(pool, 'min', major);
       const anchor = (value: PoolNumber | null): TSESTree.Node =>
         value?.property ?? (pool.state === 'known' ? pool.property : null) ?? construction.node;
 

@@ -3,16 +3,15 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { PoolKey } from '../lib/sequelize-facts';
 import type { PoolState, SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
+import path from 'node:path';
+
+import type { ConstructionPools } from '../lib/project/construction-pools';
+
 import { environmentStringSource, hostFromSourceCode } from '../lib/file-analysis/ast';
+import { constructionPools, defaultsMajor, unsetKeys, versionLabel } from '../lib/project/construction-pools';
 import { createRule } from '../lib/create-rule';
 import { insertObjectEntries, objectLayout, objectLiteral, removeProperty } from '../lib/edits/object-fixes';
-import {
-  LIFECYCLE_KEYS,
-  POOL_KEYS,
-  RECOMMENDED_POOL,
-  SEQUELIZE_POOL_DEFAULTS,
-  ZERO_FALLBACKS,
-} from '../lib/sequelize-facts';
+import { LIFECYCLE_KEYS, POOL_KEYS, poolDefaults, RECOMMENDED_POOL, ZERO_FALLBACKS } from '../lib/sequelize-facts';
 import { poolKeyState, poolsInsideReplication, poolState, sequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
 export interface LifecycleOptions {
@@ -32,6 +31,7 @@ const DEFAULT_OPTIONS: LifecycleOptions = {
 export type MessageIds =
   | 'addMissingKeys'
   | 'addPool'
+  | 'configMissingKeys'
   | 'missingKeys'
   | 'missingPool'
   | 'poolInReplication'
@@ -46,9 +46,9 @@ export type MessageIds =
 
 type ZeroKey = 'acquire' | 'evict' | 'idle';
 
-/** What Sequelize uses for a key the user did not set: the v6 default, or nothing for `maxUses`. */
-function sequelizeDefault(key: PoolKey): string {
-  return key === 'maxUses' ? 'maxUses: Infinity' : `${key}: ${SEQUELIZE_POOL_DEFAULTS[key]}`;
+/** What Sequelize uses for a key the user did not set: the project's major's default, or nothing for `maxUses`. */
+function sequelizeDefault(key: PoolKey, major: Parameters<typeof poolDefaults>[0]): string {
+  return key === 'maxUses' ? 'maxUses: Infinity' : `${key}: ${poolDefaults(major)[key]}`;
 }
 
 /** `a, b and c`. */
@@ -69,9 +69,11 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       missingPool:
-        'This Sequelize instance has no `pool` option, so Sequelize v6 silently uses {{defaults}} for each process. Set `pool` with {{missing}} explicitly, sized to your connection budget.',
+        'This Sequelize instance has no `pool` option, so {{version}} silently uses {{defaults}} for each process. Set `pool` with {{missing}} explicitly, sized to your connection budget.',
       missingKeys:
-        '`pool` does not set {{missing}}, so Sequelize v6 silently uses {{defaults}}. Set every lifecycle key explicitly so it can be reviewed and tuned from config.',
+        '`pool` does not set {{missing}}, so {{version}} silently uses {{defaults}}. Set every lifecycle key explicitly so it can be reviewed and tuned from config.',
+      configMissingKeys:
+        'This instance takes its options from {{files}}, whose {{environments}} pool does not set {{missing}}, so {{version}} silently uses {{defaults}} there. Set every lifecycle key in the config file so it can be reviewed and tuned.',
       zeroValue:
         '`{{key}}: {{written}}` does not turn it off: sequelize-pool 7 (used by Sequelize v6) reads {{written}} as unset and uses {{fallback}} instead. Set the number of milliseconds you mean.',
       stringFromEnvironment:
@@ -128,6 +130,8 @@ export default createRule<Options, MessageIds>({
     const { defaults, reportUnresolved, required } = { ...DEFAULT_OPTIONS, ...options };
     const { sourceCode } = context;
     const host = hostFromSourceCode(sourceCode);
+    const pools = (construction: SequelizeConstruction): ConstructionPools =>
+      constructionPools(construction, context.physicalFilename, host, context.cwd);
     // Several constructors may share one options object: report each property once.
     const reported = new Set<TSESTree.Node>();
     // Keys without a configured default (only `maxUses` by default) are left out of suggestions.
@@ -136,12 +140,14 @@ export default createRule<Options, MessageIds>({
 
     function checkMissingPool(construction: SequelizeConstruction): void {
       const entries = entriesFor(required);
+      const { version } = pools(construction);
       context.report({
         node: construction.node,
         messageId: 'missingPool',
         data: {
-          defaults: required.map(sequelizeDefault).join(', '),
+          defaults: required.map((key) => sequelizeDefault(key, defaultsMajor(version))).join(', '),
           missing: listKeys(required),
+          version: versionLabel(version),
         },
         suggest:
           entries.length === 0
@@ -191,10 +197,15 @@ export default createRule<Options, MessageIds>({
       if (missing.length > 0 && !reported.has(location)) {
         reported.add(location);
         const entries = entriesFor(missing);
+        const { version } = pools(construction);
         context.report({
           node: location,
           messageId: 'missingKeys',
-          data: { missing: listKeys(missing), defaults: missing.map(sequelizeDefault).join(', ') },
+          data: {
+            missing: listKeys(missing),
+            defaults: missing.map((key) => sequelizeDefault(key, defaultsMajor(version))).join(', '),
+            version: versionLabel(version),
+          },
           suggest:
             entries.length === 0
               ? []
@@ -298,10 +309,53 @@ export default createRule<Options, MessageIds>({
       });
     }
 
+    /**
+     * Options from config files (sequelize-cli's config.json/config.js per environment, node-config's
+     * `db.options.pool`): the keys no environment's pool sets, reported at the `new Sequelize`, naming the files
+     * and environments. Keys an environment variable may set, or that the analysis cannot read, are not reported.
+     */
+    function checkConfigPools(construction: SequelizeConstruction, info: ConstructionPools): void {
+      const groups = new Map<string, { environments: string[]; missing: PoolKey[]; files: Set<string> }>();
+      const relative = (file: string): string => path.relative(info.root, file).split(path.sep).join('/');
+      for (const pool of info.pools) {
+        if (pool.usesPool === false || pool.configFiles.length === 0) continue;
+        const missing = unsetKeys(pool, required);
+        if (missing.length === 0) continue;
+        const key = missing.join(',');
+        const group = groups.get(key) ?? { environments: [], missing, files: new Set<string>() };
+        group.environments.push(pool.environment);
+        // Name the files that hold this environment's pool (where the missing keys belong), else every file read.
+        const holding = POOL_KEYS.flatMap((poolKey) => {
+          const origin = pool.pool[poolKey].origin;
+          return origin.kind === 'config-file' ? [origin.file] : [];
+        });
+        const named = holding.length > 0 ? holding : pool.configFiles.filter((file) => !/custom-environment-variables\.[^.]+$/u.test(file));
+        for (const file of named) group.files.add(relative(file));
+        groups.set(key, group);
+      }
+      const major = defaultsMajor(info.version);
+      for (const group of groups.values()) {
+        const quoted = group.environments.map((name) => `"${name}"`);
+        context.report({
+          node: construction.node,
+          messageId: 'configMissingKeys',
+          data: {
+            files: listKeys([...group.files].sort()),
+            environments: quoted.length === 1 ? `${quoted[0] ?? ''} environment's` : `${listKeys(quoted)} environments'`,
+            missing: listKeys(group.missing),
+            defaults: group.missing.map((key) => sequelizeDefault(key, major)).join(', '),
+            version: versionLabel(info.version),
+          },
+        });
+      }
+    }
+
     return {
       NewExpression(node) {
         const construction = sequelizeConstruction(host, node);
         if (construction === null) return;
+        // SQLite (a provable dialect, Sequelize v4 to v6) builds no pool: its pool options have no effect.
+        if (pools(construction).usesPool === false) return;
         for (const misplaced of poolsInsideReplication(construction)) {
           if (reported.has(misplaced.property)) continue;
           reported.add(misplaced.property);
@@ -314,6 +368,10 @@ export default createRule<Options, MessageIds>({
         }
         if (pool.state === 'known') {
           checkPoolKeys(construction, pool);
+          return;
+        }
+        if (pools(construction).fromConfig) {
+          checkConfigPools(construction, pools(construction));
           return;
         }
         if (reportUnresolved) {

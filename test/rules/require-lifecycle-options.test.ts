@@ -5,7 +5,7 @@ const FULL_POOL = '{ max: 10, min: 2, idle: 10000, acquire: 30000, evict: 10000 
 const SUGGESTED_ENTRIES = 'max: 10, min: 2, idle: 10000, acquire: 30000, evict: 10000';
 const ALL_DEFAULTS = 'max: 5, min: 0, idle: 10000, acquire: 60000, evict: 1000';
 const ALL_KEYS = 'max, min, idle, acquire and evict';
-const MISSING_AFTER_MAX = { missing: 'min, idle, acquire and evict', defaults: 'min: 0, idle: 10000, acquire: 60000, evict: 1000' };
+const MISSING_AFTER_MAX = { version: 'Sequelize v6', missing: 'min, idle, acquire and evict', defaults: 'min: 0, idle: 10000, acquire: 60000, evict: 1000' };
 
 /** The expected suggestion output: `code` with the pool `{ max: 10 }` on `line` completed. */
 function completedOnLine(code: string, line: number): string {
@@ -121,7 +121,7 @@ const sequelize = new Sequelize(config.get('db.database'), config.get('db.userna
           column: 3,
           endLine: 6,
           endColumn: 21,
-          data: { missing: 'min, idle, acquire and evict', defaults: 'min: 0, idle: 10000, acquire: 60000, evict: 1000' },
+          data: { version: 'Sequelize v6', missing: 'min, idle, acquire and evict', defaults: 'min: 0, idle: 10000, acquire: 60000, evict: 1000' },
           suggestions: [
             {
               messageId: 'addMissingKeys',
@@ -153,7 +153,7 @@ module.exports = new Sequelize(process.env.DATABASE_URL, {
           messageId: 'missingKeys',
           line: 3,
           column: 3,
-          data: { missing: 'min, acquire and evict', defaults: 'min: 0, acquire: 60000, evict: 1000' },
+          data: { version: 'Sequelize v6', missing: 'min, acquire and evict', defaults: 'min: 0, acquire: 60000, evict: 1000' },
           suggestions: [
             {
               messageId: 'addMissingKeys',
@@ -186,7 +186,7 @@ const sequelize = new Sequelize('db', 'user', 'pass', {
           column: 19,
           endLine: 4,
           endColumn: 3,
-          data: { defaults: ALL_DEFAULTS, missing: ALL_KEYS },
+          data: { version: 'Sequelize v6', defaults: ALL_DEFAULTS, missing: ALL_KEYS },
           suggestions: [
             {
               messageId: 'addPool',
@@ -295,7 +295,7 @@ new Sequelize('postgres://db', Object.assign({}, { dialect: 'postgres' }));`,
           messageId: 'missingKeys',
           line: 2,
           column: 37,
-          data: { missing: 'idle, acquire and evict', defaults: 'idle: 10000, acquire: 60000, evict: 1000' },
+          data: { version: 'Sequelize v6', missing: 'idle, acquire and evict', defaults: 'idle: 10000, acquire: 60000, evict: 1000' },
           suggestions: [
             {
               messageId: 'addMissingKeys',
@@ -458,7 +458,7 @@ new Sequelize('postgres://db', { pool: config.get('db.pool') });`,
       code: `const { Sequelize } = require('sequelize');
 new Sequelize('postgres://db', { pool: { max: 5 } });`,
       options: [{ required: ['max', 'maxUses'] }],
-      errors: [{ messageId: 'missingKeys', data: { missing: 'maxUses', defaults: 'maxUses: Infinity' }, suggestions: [] }],
+      errors: [{ messageId: 'missingKeys', data: { version: 'Sequelize v6', missing: 'maxUses', defaults: 'maxUses: Infinity' }, suggestions: [] }],
     },
     {
       // Custom suggestion values.
@@ -622,7 +622,7 @@ export const sequelize = new Sequelize(process.env.DATABASE_URL!, options as Opt
           messageId: 'missingKeys',
           line: 3,
           column: 40,
-          data: { missing: 'idle, acquire and evict', defaults: 'idle: 10000, acquire: 60000, evict: 1000' },
+          data: { version: 'Sequelize v6', missing: 'idle, acquire and evict', defaults: 'idle: 10000, acquire: 60000, evict: 1000' },
           suggestions: [
             {
               messageId: 'addMissingKeys',
