@@ -98,19 +98,22 @@ interface CacheEntry {
 const cache = new Map<string, CacheEntry>();
 
 /**
- * How long a file's mtime check stays good. Within one epoch each project file is compared with the disk once
- * (a whole-project lint of 20,000 files would otherwise repeat 20,000 stat calls for every file that walks the
- * import graph); an epoch ends after this long, or as soon as a file being linted turns out to have changed on
- * disk (an editor lints the file it saves), so an edit made outside the editor is seen within a second.
+ * How long linting may pause before cached files are compared with the disk again. Within one epoch each project
+ * file is stat'ed once (a whole-project lint of 20,000 files would otherwise repeat 20,000 stat calls, and the
+ * import-graph walk, for every file that asks). An epoch lasts while linting goes on without a pause of this
+ * length (a CLI run is one epoch, whatever its size), and ends at once when a file being linted turns out to have
+ * changed on disk (an editor lints the file it saves); so an edit made outside the editor is seen by the first lint
+ * that starts a second or more after the previous one.
  */
 export const FRESHNESS_MS = 1000;
 
-let epoch = { id: 0, started: Number.NEGATIVE_INFINITY };
+let epoch = { id: 0, lastUsed: Number.NEGATIVE_INFINITY };
 
-/** The current epoch: its id changes at most every FRESHNESS_MS, or when noteLintedFile sees a changed file. */
+/** The current epoch: a new one after a pause of FRESHNESS_MS, or when noteLintedFile sees a changed file. */
 export function projectEpoch(): number {
   const now = Date.now();
-  if (now - epoch.started > FRESHNESS_MS) epoch = { id: epoch.id + 1, started: now };
+  if (now - epoch.lastUsed > FRESHNESS_MS) epoch = { id: epoch.id + 1, lastUsed: now };
+  else epoch.lastUsed = now;
   return epoch.id;
 }
 
@@ -119,6 +122,8 @@ export function projectEpoch(): number {
  * starts a new epoch so every other cached module is checked again and graph answers are recomputed.
  */
 export function noteLintedFile(filename: string): void {
+  // Linting goes on: the epoch continues (a CLI run stays one epoch while it lints file after file).
+  projectEpoch();
   const cached = cache.get(filename);
   if (cached === undefined) return;
   let stats;
@@ -126,10 +131,10 @@ export function noteLintedFile(filename: string): void {
     stats = statSync(filename);
   } catch {
     cache.delete(filename);
-    epoch = { id: epoch.id + 1, started: Date.now() };
+    epoch = { id: epoch.id + 1, lastUsed: Date.now() };
     return;
   }
-  if (cached.mtimeMs !== stats.mtimeMs || cached.size !== stats.size) epoch = { id: epoch.id + 1, started: Date.now() };
+  if (cached.mtimeMs !== stats.mtimeMs || cached.size !== stats.size) epoch = { id: epoch.id + 1, lastUsed: Date.now() };
 }
 
 function entryFor(filename: string): CacheEntry | null {
@@ -210,7 +215,7 @@ function parseSyntax(filename: string, text: string): TSESTree.Program | null {
 /** Forgets every cached module (tests that rewrite fixtures use it). */
 export function clearProjectModuleCache(): void {
   cache.clear();
-  epoch = { id: epoch.id + 1, started: Date.now() };
+  epoch = { id: epoch.id + 1, lastUsed: Date.now() };
 }
 
 type Parse = (text: string, filename: string) => TSESTree.Program;
