@@ -276,6 +276,8 @@ function computeReach(roots: readonly string[], current: number, maxModules: num
   }
   const importers = new Map<string, string[]>();
   const buckets = new Map<number, [string, Label][]>();
+  let lowest = Number.POSITIVE_INFINITY;
+  let highest = Number.NEGATIVE_INFINITY;
   const add = (file: string, label: Label): void => {
     let bucket = buckets.get(label.distance);
     if (bucket === undefined) {
@@ -283,6 +285,8 @@ function computeReach(roots: readonly string[], current: number, maxModules: num
       buckets.set(label.distance, bucket);
     }
     bucket.push([file, label]);
+    lowest = Math.min(lowest, label.distance);
+    highest = Math.max(highest, label.distance);
   };
   for (const [file, node] of nodes) {
     const [own] = node.constructions;
@@ -302,10 +306,10 @@ function computeReach(roots: readonly string[], current: number, maxModules: num
   }
   const labels = new Map<string, Label[]>();
   for (const file of nodes.keys()) labels.set(file, []);
-  const distances = () => [...buckets.keys()].sort((a, b) => a - b);
-  for (let pending = distances(); pending.length > 0; pending = distances()) {
-    const distance = pending[0] as number;
-    const bucket = buckets.get(distance) ?? [];
+  // Distances only grow while labels spread (each step adds one), so the buckets are taken in increasing order.
+  for (let distance = lowest; distance <= highest; distance += 1) {
+    const bucket = buckets.get(distance);
+    if (bucket === undefined) continue;
     buckets.delete(distance);
     bucket.sort((a, b) => compareLabels(a[1], b[1]));
     for (const [file, label] of bucket) {

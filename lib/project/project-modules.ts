@@ -107,23 +107,33 @@ const cache = new Map<string, CacheEntry>();
  */
 export const FRESHNESS_MS = 1000;
 
+let epochs = 0;
 let epoch = { id: 0, lastUsed: Number.NEGATIVE_INFINITY };
 
-/** The current epoch: a new one after a pause of FRESHNESS_MS, or when noteLintedFile sees a changed file. */
+/**
+ * The current epoch while linting goes on (noteLintedFile keeps it alive); outside a lint (doctor, the codemod,
+ * a test that rewrites files) every call is an epoch of its own, so every read compares the file with the disk.
+ */
 export function projectEpoch(): number {
-  const now = Date.now();
-  if (now - epoch.lastUsed > FRESHNESS_MS) epoch = { id: epoch.id + 1, lastUsed: now };
-  else epoch.lastUsed = now;
-  return epoch.id;
+  if (Date.now() - epoch.lastUsed <= FRESHNESS_MS) return epoch.id;
+  epochs += 1;
+  return epochs;
+}
+
+function newEpoch(now: number): void {
+  epochs += 1;
+  epoch = { id: epochs, lastUsed: now };
 }
 
 /**
- * Called for the file being linted: when it changed on disk since it was cached (the editor just saved it),
- * starts a new epoch so every other cached module is checked again and graph answers are recomputed.
+ * Called by the rules for the file being linted: linting goes on, so the epoch continues (a CLI run stays one
+ * epoch while it lints file after file). When the file changed on disk since it was cached (the editor just saved
+ * it), a new epoch starts, so every other cached module is checked again and graph answers are recomputed.
  */
 export function noteLintedFile(filename: string): void {
-  // Linting goes on: the epoch continues (a CLI run stays one epoch while it lints file after file).
-  projectEpoch();
+  const now = Date.now();
+  if (now - epoch.lastUsed > FRESHNESS_MS) newEpoch(now);
+  else epoch.lastUsed = now;
   const cached = cache.get(filename);
   if (cached === undefined) return;
   let stats;
@@ -131,10 +141,10 @@ export function noteLintedFile(filename: string): void {
     stats = statSync(filename);
   } catch {
     cache.delete(filename);
-    epoch = { id: epoch.id + 1, lastUsed: Date.now() };
+    newEpoch(now);
     return;
   }
-  if (cached.mtimeMs !== stats.mtimeMs || cached.size !== stats.size) epoch = { id: epoch.id + 1, lastUsed: Date.now() };
+  if (cached.mtimeMs !== stats.mtimeMs || cached.size !== stats.size) newEpoch(now);
 }
 
 function entryFor(filename: string): CacheEntry | null {
@@ -215,7 +225,7 @@ function parseSyntax(filename: string, text: string): TSESTree.Program | null {
 /** Forgets every cached module (tests that rewrite fixtures use it). */
 export function clearProjectModuleCache(): void {
   cache.clear();
-  epoch = { id: epoch.id + 1, lastUsed: Date.now() };
+  epoch = { id: 0, lastUsed: Number.NEGATIVE_INFINITY };
 }
 
 type Parse = (text: string, filename: string) => TSESTree.Program;
