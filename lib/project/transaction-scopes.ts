@@ -10,6 +10,7 @@ import { isFunctionNode } from '../file-analysis/ast';
 import { CodePathTimeline } from '../file-analysis/code-path-timeline';
 import type { TransactionHelperNames } from './transaction-helpers';
 
+import { queryCall } from './queries';
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
 import { argumentUse, beginningHelper, NO_HELPER_NAMES } from './transaction-helpers';
 
@@ -199,7 +200,7 @@ export function trackTransactions(
       const holders = new Set<TSESTree.Node>(scopes.map((scope) => (scope.form === 'managed' ? scope.callback : scope.owner)));
       for (const fn of receivingFunctions) {
         if (holders.has(fn)) continue;
-        const scope = parameterScope(analysis, fn, helperNames);
+        const scope = parameterScope(analysis, fn);
         if (scope !== null) scopes.push(scope);
       }
       onDone(scopes, timeline);
@@ -213,27 +214,36 @@ const TRANSACTION_PARAMETER = /^(?:t|tx|trx|transaction|\w+Transaction)$/u;
 
 /**
  * A function that receives a transaction (`const assingCategory = async (product, categoryId, t) => …`): proven when
- * the parameter, never reassigned, is handed to a query's or helper's options as `transaction: t`, or to a project
- * function that only forwards it. Its body is then a scope of that transaction, like a managed callback's.
+ * the parameter, never reassigned, is used as one in the function's own code (see `usedAsTransaction`). Its body is
+ * then a scope of that transaction, like a managed callback's.
  */
-function parameterScope(analysis: SequelizeAnalysis, fn: FunctionNode, names: TransactionHelperNames): ManagedScope | null {
+function parameterScope(analysis: SequelizeAnalysis, fn: FunctionNode): ManagedScope | null {
   for (const param of fn.params) {
     if (param.type !== AST_NODE_TYPES.Identifier || !TRANSACTION_PARAMETER.test(param.name)) continue;
     const variable = findVariable(analysis.host, param);
     if (variable === null || variable.references.some((reference) => reference.isWrite() && reference.init !== true)) continue;
-    const used = variable.references.some((reference) => {
-      if (ownerFunction(reference.identifier) !== fn) return false;
-      const parent = reference.identifier.parent;
-      if (parent?.type === AST_NODE_TYPES.Property && parent.value === reference.identifier && !parent.computed && keyName(parent) === 'transaction') {
-        return !optionsKept(parent.parent);
-      }
-      if (parent?.type !== AST_NODE_TYPES.CallExpression) return false;
-      const index = parent.arguments.indexOf(reference.identifier as TSESTree.CallExpressionArgument);
-      return index !== -1 && argumentUse(analysis, parent, index, names) === 'forward';
-    });
+    const used = variable.references.some((reference) => ownerFunction(reference.identifier) === fn && usedAsTransaction(analysis, reference.identifier));
     if (used) return { form: 'managed', call: param, receiver: param, callback: fn, variable, parameter: true };
   }
   return null;
+}
+
+/**
+ * Proof that a parameter holds a Sequelize transaction, not a payment or a ledger row that shares the name: it is the
+ * `transaction` option of a proven query (`Model.update(values, { where, transaction: t })`), or its own API is used
+ * (`t.commit()`, `t.rollback()`, `t.afterCommit()`, `t.LOCK`).
+ */
+function usedAsTransaction(analysis: SequelizeAnalysis, identifier: TSESTree.Node): boolean {
+  const parent = identifier.parent;
+  if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier) {
+    return ['commit', 'rollback', 'afterCommit', 'LOCK'].includes(memberName(parent) ?? '');
+  }
+  if (parent?.type !== AST_NODE_TYPES.Property || parent.value !== identifier || parent.computed || keyName(parent) !== 'transaction') return false;
+  const options = parent.parent;
+  const call = options.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression) return false;
+  const query = queryCall(analysis, call);
+  return query !== null && call.arguments[query.optionsIndex] === options;
 }
 
 /** `await createTransaction(options)` / `begin().then((t) => …)` where the callee returns an unmanaged transaction. */

@@ -172,18 +172,19 @@ const cancelOrder = async (id) => {
       errors: [inHelper(5, 25, 'orderRepository.orderFindById', 'Order.findOne()', 'order.repository.js:37', 3, 't')],
     },
     // Fabio-Alfredo/Shop-Backend-express@5662087dc2ef8dc6fda5d4e873a90e3366d1f56b src/services/product.service.js
-    // (`assingCategory(product, categoryId, t)`): a function that receives the transaction (it passes
-    // `{ transaction: t }` on) runs a query helper without it.
+    // (`assingCategory(product, categoryId, t)`): a function that receives the transaction (a query of its own takes
+    // `{ transaction: t }`, which proves what `t` is) runs a query helper without it.
     {
-      code: `const { getById } = require('../helpers/device');
+      code: `const db = require('../models');
+const { getById } = require('../helpers/device');
 const assignDevice = async (product, deviceId, t) => {
   const device = await getById(deviceId);
-  if (device) await product.setDevices([deviceId], { transaction: t });
+  if (device) await db.Device.update({ productId: product.id }, { where: { id: deviceId }, transaction: t });
   return product;
 };
 module.exports = { assignDevice };`,
       filename: SERVICE,
-      errors: [inHelper(3, 24, 'getById', 'db.Device.findOne()', 'device.js:6', 2, 't')],
+      errors: [inHelper(4, 24, 'getById', 'db.Device.findOne()', 'device.js:6', 3, 't')],
     },
     // Ilhamddy/PT.SNB-FE@c5f9beb7f09ea87e148923640da82ed28ea1e37a backendjs/app/controllers/transaksi/payment/
     // payment.controller.js (`cancelBayar`): an instance bound by a later assignment, updated without the transaction.
