@@ -589,7 +589,19 @@ function classifyClass(context: Context, node: TSESTree.ClassDeclaration | TSEST
 }
 
 /** `User.init(attributes, { sequelize })` in the class's module: the instance the model is defined on. */
+/** Per class: its `init` calls are looked up once (a model is read thousands of times in a large module). */
+const initOrigins = new WeakMap<TSESTree.Node, { origin: Origin | undefined }>();
+
 function initOrigin(context: Context, node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): Origin | undefined {
+  const known = initOrigins.get(node);
+  if (known !== undefined) return known.origin;
+  initOrigins.set(node, { origin: undefined }); // cycles: `init(…, { sequelize: Model.sequelize })`
+  const origin = initOriginOf(context, node);
+  initOrigins.set(node, { origin });
+  return origin;
+}
+
+function initOriginOf(context: Context, node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): Origin | undefined {
   const id = node.id ?? (node.parent.type === AST_NODE_TYPES.VariableDeclarator && node.parent.id.type === AST_NODE_TYPES.Identifier ? node.parent.id : null);
   if (id === null) return undefined;
   // From the scope around the class: inside it, its name is the class scope's own binding, which no `init` reads.
