@@ -120,15 +120,17 @@ export function formatTransactions(rows) {
 /** The section of docs/benchmarks.md (bench.mjs writes the whole file; `--write` replaces only this section). */
 export const TRANSACTIONS_SECTION = (table) => `## Transaction rules: cost per transaction as a file grows
 
-\`require-transaction-option\` and \`no-unreleased-transaction\` on one generated service module with 1,000, 2,000, 4,000
-and 8,000 transactions (half managed with a query that forgets the transaction, half unmanaged with try/catch and an
-early return that leaks), by ESLint's own per-rule timing (\`stats\`: the rule's listeners, not parsing or traversal),
-medians of 3 runs in one process (scripts/bench-transactions.mjs). Linear means a flat cost per transaction; a
+\`require-transaction-option\` and \`no-unreleased-transaction\` on one generated service module whose transactions grow
+×1, ×2, ×4 and ×8 (the counts are in the table; \`npm run bench\` starts at 1,000, \`--write\` runs may start lower), half managed with a query that forgets the transaction, half unmanaged with try/catch and an
+early return that leaks, by ESLint's own per-rule timing (\`stats\`: the rule's listeners, not parsing or traversal),
+medians of 3 runs in one process (scripts/bench-transactions.mjs). Absolute times depend on the machine's load
+(these were taken on the shared 2-core machine with a load average above 10); the ratios in the last column are
+the result. Linear means a flat cost per transaction; a
 quadratic step doubles it at every row. Before this was fixed the rules took 3.2 / 12.4 / 41.1 s
 (\`require-transaction-option\`) and 1.1 / 2.8 / 8.5 s (\`no-unreleased-transaction\`) at 2,500 / 5,000 / 10,000
 transactions: every query was checked against every transaction of the file, and every receiver's scope lookup scanned
-every function of the module scope. The remaining growth at the largest size is garbage collection of a 1 MB file's
-AST and code paths, shared with every other rule.
+every function of the module scope; a third (each read of a model rescanning its class's references for \`init\`)
+came with the project-model work and was removed the same way.
 
 ${table}
 `;
