@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 import sequelizePool from './dist/index.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'examples/', 'test/fixtures/', 'test/**/__testfixtures__/', 'node_modules/'] },
+  { ignores: ['dist/', 'coverage/', 'examples/', 'test/fixtures/', 'test/**/__testfixtures__/', 'test/codemods/corpus/', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,0 +1,12 @@
+const { Sequelize } = require('sequelize');
+
+const sequelize = new Sequelize({
+    dialect: 'sqlite',
+    storage: ':memory:',
+    logging: false,
+    define: {
+        timestamps: true
+    }
+});
+
+module.exports = sequelize;
