@@ -8,19 +8,19 @@ import type { PlannedWrite } from '../lib/edits/file-plan';
 import type { SourceFile } from '../lib/edits/source-file';
 import type { CliIO } from './io';
 
-import { migratePoolConfig, planBudget } from '../codemods/pool-config';
+import { BudgetError, formatAnnouncement, migratePoolConfig, planBudget } from '../codemods/pool-config';
 import { projectSourceFiles } from '../lib/project/project-files';
 import { SourceParseError } from '../lib/file-analysis/source-analysis';
 import { applyPlannedWrites, writeRefusal } from '../lib/edits/file-plan';
 import { isInside, uncommittedChanges, workTreeOf } from '../lib/edits/repository';
 import { encodeText, readSourceFile } from '../lib/edits/source-file';
-import { addDbOptions, ConfigFileError, findNodeConfigDefault } from './config-files';
 import { integerOption, parseCommandLine, UsageError } from './io';
 
 export const CODEMOD_HELP = `Usage: eslint-plugin-sequelize-pool codemod [paths...] [options]
 
-Rewrites a Sequelize setup module to a right-sized, config-driven pool with logging and benchmark
-toggles, and adds the matching db.options block to its node-config files. See docs/codemod.md.
+Makes a Sequelize setup module's pool explicit and right-sized, with logging and benchmark switches
+from config or the environment. The app keeps what it had except the changes listed per file (old →
+new, and why); what cannot be proven is a warning (exit 1). See docs/codemod.md.
 
 Paths default to server/db/sequelize.js when it exists, else every file under the current directory
 that contains "new Sequelize" (node_modules skipped).
@@ -32,8 +32,6 @@ Options:
   --max <n>                         Use this pool max instead of computing one
   --idle-in-transaction-timeout <ms>
                                     Add PostgreSQL's idle_in_transaction_session_timeout to dialectOptions
-  --config <file>                   node-config JSON file to add db.options to (repeatable;
-                                    default: the config/default.json next to the module)
   --dry                             Write nothing; print a unified diff per file
   --print                           Print each rewritten file
   --force                           Run even when the git working tree has uncommitted changes
@@ -41,13 +39,13 @@ Options:
 
 A run writes all of its files or none (see "Safety" in docs/codemod.md).
 
-Exit codes: 0 success, 1 a file could not be migrated or written (then nothing was written),
-2 bad arguments, a dirty git tree, or a path outside the repository.`;
+Exit codes: 0 success, 1 a file could not be migrated or written (then nothing was written) or a
+pool could not be proven to fit, 2 bad arguments (including a budget no pool fits), a dirty git
+tree, or a path outside the repository.`;
 
 interface CodemodArgs {
   paths: string[];
   options: PoolConfigOptions;
-  configFiles: string[];
   dry: boolean;
   print: boolean;
   force: boolean;
@@ -63,7 +61,6 @@ export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' 
       reserved: { type: 'string' },
       max: { type: 'string' },
       'idle-in-transaction-timeout': { type: 'string' },
-      config: { type: 'string', multiple: true },
       dry: { type: 'boolean' },
       print: { type: 'boolean' },
       force: { type: 'boolean' },
@@ -82,7 +79,6 @@ export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' 
   return {
     paths: positionals,
     options,
-    configFiles: values.config ?? [],
     dry: values.dry === true,
     print: values.print === true,
     force: values.force === true,
@@ -232,7 +228,9 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
   const relative = (file: string): string => path.relative(cwd, file) || file;
   const counts = { changed: 0, unchanged: 0, skipped: 0, errors: 0 };
   const skippedReasons: string[] = [];
-  const configTargets = new Map<string, MigrationResult>();
+  const warnings: string[] = [];
+  /** Per file, what changes and why (announcements, warnings, notes), printed under the file's line. */
+  const details = new Map<string, string[]>();
   const writes: PlannedWrite[] = [];
   const changes: PlannedChange[] = [];
   let lastBudget: string[] | null = null;
@@ -260,6 +258,7 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     try {
       result = migratePoolConfig(source, file, args.options);
     } catch (error) {
+      if (error instanceof BudgetError) throw new UsageError(error.message);
       counts.errors += 1;
       io.stderr(
         error instanceof SourceParseError
@@ -270,6 +269,12 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     }
     if (result.budget !== null) lastBudget = result.budget.lines;
     for (const reason of result.skipped) skippedReasons.push(`${relative(file)}: ${reason}`);
+    for (const warning of result.warnings) warnings.push(`${relative(file)}: ${warning.message}`);
+    details.set(relative(file), [
+      ...result.announcements.map((announcement) => `  ${formatAnnouncement(announcement)}`),
+      ...result.warnings.map((warning) => `  warning: ${warning.message}`),
+      ...result.notes.map((note) => `  note: ${note}`),
+    ]);
     if (!result.changed) {
       if (result.skipped.length > 0) {
         counts.skipped += 1;
@@ -283,46 +288,6 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     counts.changed += 1;
     writes.push({ file: sourceFile, bytes: encodeText(sourceFile, result.output) });
     changes.push({ shown: relative(file), note: '', before: source, after: result.output, config: false, print: args.print });
-    if (result.settings === 'node-config' && result.pool !== null) {
-      const explicit = args.configFiles.map((entry) => path.resolve(cwd, entry));
-      const found = explicit.length > 0 ? explicit : [findNodeConfigDefault(file, cwd)].filter((entry) => entry !== null);
-      for (const configFile of found) configTargets.set(configFile, result);
-    }
-  }
-
-  for (const [configFile, result] of configTargets) {
-    if (result.pool === null) continue;
-    if (!existsSync(configFile)) {
-      counts.errors += 1;
-      io.stderr(`error   ${relative(configFile)}: no such config file`);
-      continue;
-    }
-    if (!configFile.endsWith('.json')) {
-      skippedReasons.push(`${relative(configFile)}: only JSON config files are edited; add db.options by hand`);
-      continue;
-    }
-    guard.check(configFile);
-    const sourceFile = readTarget(configFile);
-    if (sourceFile === null) continue;
-    const text = sourceFile.text;
-    let updated: string;
-    try {
-      updated = addDbOptions(text, result.pool);
-    } catch (error) {
-      counts.errors += 1;
-      io.stderr(
-        error instanceof ConfigFileError
-          ? `error   ${relative(configFile)}: ${error.message}; left unchanged`
-          : `error   ${relative(configFile)}: internal error (${firstLine(error)}); left unchanged, please report it`,
-      );
-      continue;
-    }
-    if (updated === text) {
-      io.stdout(`unchanged ${relative(configFile)} (db.options already set)`);
-      continue;
-    }
-    writes.push({ file: sourceFile, bytes: encodeText(sourceFile, updated) });
-    changes.push({ shown: relative(configFile), note: ' (db.options)', before: text, after: updated, config: true, print: false });
   }
 
   // All or nothing: a run with an error writes no file, and a write that fails puts back the ones written.
@@ -355,6 +320,7 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
   const verb = args.dry ? 'would change' : written ? 'changed' : 'not changed';
   for (const change of changes) {
     io.stdout(`${verb} ${change.shown}${change.note}`);
+    for (const line of details.get(change.shown) ?? []) io.stdout(line);
     if (args.dry) {
       io.stdout(
         change.config
@@ -365,12 +331,17 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     if (change.print) io.stdout(change.after);
   }
 
-  const budgetLines = lastBudget ?? planBudget(args.options, false).lines;
   io.stdout('');
   io.stdout(
-    `${written || args.dry ? counts.changed : 0} ${args.dry ? 'would change' : 'changed'} / ${counts.unchanged} unchanged / ${counts.skipped} skipped / ${counts.errors} errors`,
+    `${written || args.dry ? counts.changed : 0} ${args.dry ? 'would change' : 'changed'} / ${counts.unchanged} unchanged / ${counts.skipped} skipped / ${counts.errors} errors / ${warnings.length} warnings`,
   );
   for (const reason of skippedReasons) io.stdout(`  skipped: ${reason}`);
-  for (const line of budgetLines) io.stdout(`budget: ${line}`);
-  return counts.errors > 0 ? 1 : 0;
+  for (const warning of warnings) io.stdout(`  warning: ${warning}`);
+  if (warnings.length > 0) {
+    // A budget line the app may not get is worse than none.
+    io.stdout(`budget: not promised: ${warnings.length} pool${warnings.length === 1 ? '' : 's'} above could not be proven to fit`);
+  } else {
+    for (const line of lastBudget ?? planBudget(args.options, false).lines) io.stdout(`budget: ${line}`);
+  }
+  return counts.errors > 0 || warnings.length > 0 ? 1 : 0;
 }

@@ -1,29 +1,35 @@
 /**
- * The `pool-config` codemod: rewrites a Sequelize setup module to a right-sized, config-driven pool with
- * logging and benchmark toggles (docs/codemod.md). Works as a jscodeshift transform and from the CLI.
+ * The `pool-config` codemod: makes a Sequelize setup module's pool explicit and right-sized, and adds logging and
+ * benchmark switches that config or the environment can turn (docs/codemod.md). Works as a jscodeshift transform
+ * and from the CLI.
  *
- * Analysis is the plugin's own (lib/), so the codemod and the lint rules agree on what a `new Sequelize` is
- * and what its options resolve to. Edits are text splices at node ranges: everything the codemod does not
- * touch (comments, quotes, the pool monitor, exports) stays byte for byte.
+ * The contract: after migration `new Sequelize` receives exactly what it received before, in every environment,
+ * except (a) pool lifecycle keys that were unset now have explicit values and (b) a `max` over the budget is
+ * lowered where the codemod can prove the new value is what the app gets. Every such change is returned as an
+ * announcement (old value, new value, why); what the codemod cannot prove is a warning, never a silent edit.
+ * test/codemods/differential.test.ts loads real setup modules before and after and checks exactly that.
+ *
+ * Edits are text splices at node ranges: everything the codemod does not touch stays byte for byte.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import type { API, FileInfo, Options as JscodeshiftOptions } from 'jscodeshift';
 
-import { AST_NODE_TYPES, AST_TOKEN_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, AST_TOKEN_TYPES } from '@typescript-eslint/utils';
 
 import type { AnalysedSource } from '../lib/file-analysis/source-analysis';
+import type { ResolvedObject, ResolvedValue } from '../lib/file-analysis/resolve-value';
 import type { SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 import type { TextEdit } from '../lib/edits/text-edits';
 import type { LifecycleKey } from '../lib/sequelize-facts';
 
-import { environmentStringSource, skipTypeWrappers, staticKeyName } from '../lib/file-analysis/ast';
+import { skipTypeWrappers, staticKeyName, staticString } from '../lib/file-analysis/ast';
+import { readProperty, resolveValue } from '../lib/file-analysis/resolve-value';
 import { availableConnections, connectionsPerInstance, describeAvailable, headroomFor, largestFittingMax, processCount } from '../lib/project/pool-budget';
-import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL, SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
-import { requiredModule } from '../lib/file-analysis/sequelize-detection';
-import { poolKeyState, poolsInsideReplication, poolState, usesReplication } from '../lib/file-analysis/sequelize-options';
+import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL } from '../lib/sequelize-facts';
+import { poolsInsideReplication, usesReplication } from '../lib/file-analysis/sequelize-options';
 import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
-import { editableText, restoreText } from '../lib/edits/source-file';
-import { appendObjectEntries, applyTextEdits, lineIndentation, removeObjectEntry } from '../lib/edits/text-edits';
+import { appendObjectEntries, applyTextEdits, lineIndentation } from '../lib/edits/text-edits';
+import { sequelizeVersionFor } from './sequelize-version';
 
 /** jscodeshift parses nothing for this transform, but its runner wants a parser name. */
 export const parser = 'tsx';
@@ -31,24 +37,64 @@ export const parser = 'tsx';
 export interface PoolConfigOptions {
   /** Processes that each open this pool (Supervisor programs × numprocs, cluster workers, …). */
   processes?: number;
-  /** PostgreSQL `max_connections`. */
+  /** The database's `max_connections` (default: the dialect's default, 100 for PostgreSQL). */
   maxConnections?: number;
-  /** `superuser_reserved_connections` + `reserved_connections`. */
+  /** Connections reserved for superusers (default: PostgreSQL 3, MySQL 1). */
   reserved?: number;
   /** Use this `max` instead of computing one. */
   max?: number;
-  /** Adds `idle_in_transaction_session_timeout` (ms) to `dialectOptions`. */
+  /** Adds `idle_in_transaction_session_timeout` (ms) to `dialectOptions` (PostgreSQL only). */
   idleInTransactionTimeout?: number;
 }
 
 /** The pool size the codemod chose, and the arithmetic behind it (printed by the CLI, written in the file). */
 export interface BudgetPlan {
   max: number;
-  /** The largest max that fits the budget (with defaults for flags not given): explicit values above it are replaced. */
+  /** The largest max that fits the budget after headroom: explicit values above it are lowered. */
   fits: number;
-  /** Whether any budget flag was given (otherwise `max` defaults to 10 unless the file sets one that fits). */
+  /** Whether any budget flag was given (otherwise `max` defaults to 10 and a written max that fits one process stays). */
   computed: boolean;
+  processes: number;
+  replicated: boolean;
+  database: DatabaseLimits;
+  /** Connections the database allows the application (max_connections − reserved). */
+  usable: number;
+  /** Connections kept for migrations, psql and monitoring. */
+  headroom: number;
+  /** `100 − 3 reserved`. */
+  available: string;
+  /** `7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)` and why. */
   lines: string[];
+}
+
+/** One effective change, as the summary prints it: `pool.max 100 → 12: 7 × 100 = 700 > 97 …`. */
+export interface Announcement {
+  file: string;
+  /** Line of the `new Sequelize` (or of the config entry) in the original text. */
+  line: number;
+  /** The construction's index in the file, in source order (the differential test matches on it). */
+  instance: number;
+  /** The config environment this applies to, for config-file edits; null for code. */
+  environment: string | null;
+  /** `pool.max`, `dialectOptions.idle_in_transaction_session_timeout`. */
+  key: string;
+  /** The value written before, or null when the key was unset. */
+  old: number | null;
+  /** What ran before: `old`, or the installed version's default when unset. */
+  effective: number | null;
+  new: number;
+  /** A `min` filled in at run time never exceeds the pool's `max` (sequelize-pool throws on min > max). */
+  clampedToMax: boolean;
+  why: string;
+  /** The change happens only while this holds (`unless config.pool sets it`), else null. */
+  condition: string | null;
+}
+
+/** Something the codemod could not make right; the command exits 1. */
+export interface MigrationWarning {
+  file: string;
+  line: number;
+  message: string;
 }
 
 export interface MigrationResult {
@@ -56,20 +102,46 @@ export interface MigrationResult {
   changed: boolean;
   /** Why a construction (or the whole file) was left alone. */
   skipped: string[];
-  /** The pool values written to POOL_DEFAULTS, for the config files. */
-  pool: Record<LifecycleKey, number> | null;
-  /** Where overrides come from. */
-  settings: 'env' | 'node-config' | 'options-object' | null;
+  announcements: Announcement[];
+  warnings: MigrationWarning[];
+  /** Facts worth knowing that change nothing (`idle: 0 runs as 30000 ms`). */
+  notes: string[];
   budget: BudgetPlan | null;
 }
+
+/** The budget flags cannot be met: not even `max: 1` per process fits. */
+export class BudgetError extends Error {}
+
+/** What a database allows by default, for the budget and its messages. */
+export interface DatabaseLimits {
+  name: string;
+  maxConnections: number;
+  reserved: number;
+  /** How to check the real number. */
+  check: string;
+}
+
+const DATABASES: Record<string, DatabaseLimits> = {
+  postgres: {
+    name: 'PostgreSQL',
+    maxConnections: POSTGRES_DEFAULTS.maxConnections,
+    reserved: POSTGRES_DEFAULTS.superuserReservedConnections,
+    check: 'SHOW max_connections',
+  },
+  // MySQL and MariaDB keep one connection beyond max_connections for an account with SUPER / CONNECTION_ADMIN.
+  mysql: { name: 'MySQL', maxConnections: 151, reserved: 1, check: "SHOW VARIABLES LIKE 'max_connections'" },
+  mariadb: { name: 'MariaDB', maxConnections: 151, reserved: 1, check: "SHOW VARIABLES LIKE 'max_connections'" },
+  mssql: { name: 'SQL Server', maxConnections: 32_767, reserved: 0, check: "SELECT @@MAX_CONNECTIONS" },
+};
 
 /** Connections kept out of the application's share: the one formula in lib/project/pool-budget. */
 export { headroomFor } from '../lib/project/pool-budget';
 
-/** The `max` each process gets: `--max`, else the largest that fits the budget after headroom. */
-export function planBudget(options: PoolConfigOptions, replicated: boolean): BudgetPlan {
-  const maxConnections = options.maxConnections ?? POSTGRES_DEFAULTS.maxConnections;
-  const reserved = options.reserved ?? POSTGRES_DEFAULTS.superuserReservedConnections;
+/** The `max` each process gets: `--max`, else the largest that fits the budget after headroom. Throws BudgetError. */
+export function planBudget(options: PoolConfigOptions, replicated: boolean, dialect: string | null = null): BudgetPlan {
+  const database = DATABASES[dialect ?? 'postgres'] ?? DATABASES['postgres'] as DatabaseLimits;
+  const maxConnections = options.maxConnections ?? database.maxConnections;
+  const reserved = options.reserved ?? database.reserved;
   const processes = options.processes ?? 1;
   const computed =
     options.processes !== undefined || options.maxConnections !== undefined || options.reserved !== undefined;
@@ -77,11 +149,21 @@ export function planBudget(options: PoolConfigOptions, replicated: boolean): Bud
   const budget = { maxConnections, reservedConnections: reserved, otherConnections: 0 };
   // The one formula (lib/project/pool-budget): the lint suggestion and doctor print the same number.
   const fits = largestFittingMax(budget, processes, replicated);
-  const max = options.max ?? (computed ? fits : RECOMMENDED_POOL.max);
+  const usable = availableConnections(budget);
+  if (fits < 1 && options.max === undefined) {
+    const perInstance = replicated ? ' × 2 (replication)' : '';
+    throw new BudgetError(
+      `no pool fits: ${processCount(processes)} × max 1${perInstance} = ${processes * connectionsPerInstance(1, replicated)} > ${usable - headroom} connections ` +
+        `(${describeAvailable(budget)} − ${headroom} kept for migrations, psql and monitoring); raise --max-connections or run fewer processes`,
+    );
+  }
+  // SQL Server's limit (32767) constrains nothing: the recommended size, not the largest that fits.
+  const unlimited = database.maxConnections > 10_000;
+  const max = options.max ?? (computed && !unlimited ? fits : Math.min(RECOMMENDED_POOL.max, fits));
   const perInstance = replicated ? ' × 2 (replication)' : '';
   const total = processes * connectionsPerInstance(max, replicated);
   const lines = [
-    `${processCount(processes)} × max ${max}${perInstance} = ${total} connections of the ${availableConnections(budget)} PostgreSQL allows (${describeAvailable(budget)})`,
+    `${processCount(processes)} × max ${max}${perInstance} = ${total} connections of the ${usable} ${database.name} allows (${describeAvailable(budget)})`,
   ];
   if (options.max === undefined && computed) {
     lines.push(`max ${max} is the largest that fits after keeping ${headroom} connections (10% of max_connections, at least 5) for migrations, psql and monitoring`);
@@ -90,16 +172,30 @@ export function planBudget(options: PoolConfigOptions, replicated: boolean): Bud
   } else {
     lines.push(`max ${max} is the default; pass --processes and --max-connections to size it to your deployment`);
   }
-  if (total > availableConnections(budget)) {
-    lines.push(`warning: that is over the budget: lower --max or run fewer processes`);
-  }
-  return { max, fits, computed, lines };
+  if (total > usable) lines.push(`warning: that is over the budget: lower --max or run fewer processes`);
+  return { max, fits: options.max ?? fits, computed, processes, replicated, database, lines, usable, headroom, available: describeAvailable(budget) };
+}
+
+/** `7 × 100 = 700 > 87 (97 usable PostgreSQL connections, 100 − 3 reserved, 10 kept for …)`: why a max does not fit. */
+function overBudget(budget: BudgetPlan, max: number): string {
+  const total = budget.processes * connectionsPerInstance(max, budget.replicated);
+  const times = budget.replicated ? ' × 2 (replication)' : '';
+  const room = budget.usable - budget.headroom;
+  return total > budget.usable
+    ? `${budget.processes} × ${max}${times} = ${total} > ${budget.usable} usable ${budget.database.name} connections (${budget.available})`
+    : `${budget.processes} × ${max}${times} = ${total} > ${room}: it leaves fewer than the ${budget.headroom} connections kept for migrations, psql and monitoring (${budget.available})`;
 }
 
 interface FileStyle {
   quote: "'" | '"';
   semi: string;
+  /** One level of indentation: a tab, two or four spaces. */
+  unit: string;
+  /** `function name ()` instead of `function name()`. */
+  parenSpace: boolean;
   typescript: boolean;
+  /** The longest line the file already has (at least 80): generated lines wrap below it. */
+  lineLength: number;
 }
 
 function detectStyle(analysed: AnalysedSource, file: string): FileStyle {
@@ -110,16 +206,36 @@ function detectStyle(analysed: AnalysedSource, file: string): FileStyle {
     if (token.value.startsWith("'")) single += 1;
     else if (token.value.startsWith('"')) double += 1;
   }
-  const statements = analysed.ast.body.filter((statement) => statement.type === AST_NODE_TYPES.VariableDeclaration);
-  const withSemicolon = statements.filter((statement) => analysed.sourceCode.text[statement.range[1] - 1] === ';').length;
+  const text = analysed.sourceCode.text;
+  const statements = analysed.ast.body.filter(
+    (statement) =>
+      statement.type === AST_NODE_TYPES.VariableDeclaration ||
+      statement.type === AST_NODE_TYPES.ExpressionStatement ||
+      statement.type === AST_NODE_TYPES.ImportDeclaration,
+  );
+  const withSemicolon = statements.filter((statement) => text[statement.range[1] - 1] === ';').length;
+  const indents = analysed.sourceCode.lines.map((line) => /^[ \t]+(?=\S)/u.exec(line)?.[0]).filter((indent) => indent !== undefined);
+  const tabs = indents.filter((indent) => indent.startsWith('\t')).length;
+  const spaces = indents.filter((indent) => indent.startsWith(' ')).map((indent) => indent.length);
+  const smallest = spaces.length === 0 ? 2 : Math.min(...spaces);
+  const unit = tabs > spaces.length ? '\t' : ' '.repeat(smallest >= 4 ? 4 : smallest === 3 ? 4 : 2);
   return {
     quote: double > single ? '"' : "'",
     semi: statements.length > 0 && withSemicolon * 2 < statements.length ? '' : ';',
+    unit,
+    parenSpace: /\bfunction\s+[\w$]+\s+\(/u.test(text) && !/\bfunction\s+[\w$]+\(/u.test(text),
     typescript: /\.(?:cts|mts|ts|tsx)$/u.test(file),
+    lineLength: Math.max(80, ...analysed.sourceCode.lines.map((line) => line.length)),
   };
 }
 
-const GENERATED_NAMES = ['POOL_DEFAULTS', 'DB_OPTIONS', 'queryLogging', 'queryBenchmark', 'envInteger', 'envFlag'];
+/** Names the generated code declares at the top level of the module. */
+export const GENERATED_NAMES = ['withPoolSettings', 'databaseSettings', 'queryLogging', 'envInteger', 'envFlag', 'SequelizeConstructorOptions'] as const;
+
+const WRAPPER = 'withPoolSettings';
+
+/** A type alias the TypeScript helpers declare (erased at run time). */
+const OPTIONS_TYPE = 'SequelizeConstructorOptions';
 
 /** The top-level binding of node-config (`require('config')` / `import config from 'config'`), if any. */
 function nodeConfigBinding(analysed: AnalysedSource): string | null {
@@ -128,32 +244,19 @@ function nodeConfigBinding(analysed: AnalysedSource): string | null {
       const specifier = statement.specifiers.find((entry) => entry.type !== AST_NODE_TYPES.ImportSpecifier);
       if (specifier !== undefined) return specifier.local.name;
     }
-    if (statement.type !== AST_NODE_TYPES.VariableDeclaration) continue;
+    if (statement.type !== AST_NODE_TYPES.VariableDeclaration || statement.kind !== 'const') continue;
     for (const declarator of statement.declarations) {
       const init = declarator.init === null ? null : skipTypeWrappers(declarator.init);
       if (
         declarator.id.type === AST_NODE_TYPES.Identifier &&
         init?.type === AST_NODE_TYPES.CallExpression &&
-        requiredModule(analysed.host, init) === 'config'
+        init.callee.type === AST_NODE_TYPES.Identifier &&
+        init.callee.name === 'require' &&
+        init.arguments[0] !== undefined &&
+        staticString(init.arguments[0]) === 'config'
       ) {
         return declarator.id.name;
       }
-    }
-  }
-  return null;
-}
-
-/** A top-level logger the file already uses (`logger`, `log`), imported or required. */
-function fileLogger(analysed: AnalysedSource): string | null {
-  const scope = analysed.sourceCode.scopeManager?.globalScope;
-  const moduleScope = scope?.childScopes[0] ?? scope;
-  for (const name of ['logger', 'log']) {
-    const variable = moduleScope?.set.get(name) ?? scope?.set.get(name);
-    const def = variable?.defs[0];
-    if (def === undefined) continue;
-    if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) return name;
-    if (def.type === TSESLint.Scope.DefinitionType.Variable && def.node.init?.type === AST_NODE_TYPES.CallExpression) {
-      return name;
     }
   }
   return null;
@@ -166,130 +269,214 @@ function topLevelStatement(node: TSESTree.Node): TSESTree.Node {
   return current;
 }
 
+/** True when the options argument is already `withPoolSettings(…)`: the construction was migrated. */
 function isAlreadyMigrated(construction: SequelizeConstruction): boolean {
-  const pool = poolState(construction);
-  if (pool.state !== 'unknown' && pool.state !== 'known') return false;
-  const options = construction.options;
-  const property = options.kind === 'object' ? options.properties.get('pool')?.property : undefined;
-  const argument = construction.optionsArgument === null ? null : skipTypeWrappers(construction.optionsArgument);
-  const poolValue =
-    property?.value ??
-    (argument?.type === AST_NODE_TYPES.ObjectExpression
-      ? argument.properties.find(
-          (entry): entry is TSESTree.Property =>
-            entry.type === AST_NODE_TYPES.Property && staticKeyName(entry.key, entry.computed) === 'pool',
-        )?.value
-      : undefined);
-  if (poolValue?.type !== AST_NODE_TYPES.ObjectExpression) return false;
-  const first = poolValue.properties[0];
+  const argument = construction.node.arguments.at(-1);
+  if (argument === undefined) return false;
+  const value = skipTypeWrappers(argument);
+  return value.type === AST_NODE_TYPES.CallExpression && value.callee.type === AST_NODE_TYPES.Identifier && value.callee.name === WRAPPER;
+}
+
+/** The dialect a construction provably uses (`dialect: 'mysql'`, `postgres://…`), or null. */
+function dialectOf(construction: SequelizeConstruction, analysed: AnalysedSource): string | null {
+  const written = readProperty(construction.options, 'dialect');
+  if (written.kind === 'string' && written.value !== null) return normaliseDialect(written.value);
+  const [first] = construction.node.arguments;
+  if (construction.form === 'uri' || (construction.form === 'unknown' && construction.node.arguments.length <= 2)) {
+    if (first !== undefined && first.type !== AST_NODE_TYPES.SpreadElement) {
+      const uri = resolveValue(analysed.host, first);
+      const scheme = uri.kind === 'string' && uri.value !== null ? /^([a-z]+):/u.exec(uri.value)?.[1] : undefined;
+      if (scheme !== undefined) return normaliseDialect(scheme);
+    }
+  }
+  return null;
+}
+
+function normaliseDialect(value: string): string {
+  const lower = value.toLowerCase();
+  return lower === 'postgresql' || lower === 'pg' ? 'postgres' : lower;
+}
+
+/** True when `node` is a string whatever runs: a string literal or template, `process.env.X`, `a || b` of those. */
+function isStringExpression(raw: TSESTree.Node): boolean {
+  const node = skipTypeWrappers(raw);
+  if (node.type === AST_NODE_TYPES.Literal) return typeof node.value === 'string';
+  if (node.type === AST_NODE_TYPES.TemplateLiteral) return true;
+  if (node.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '&&') return isStringExpression(node.left) && isStringExpression(node.right);
+  if (node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'String') return true;
   return (
-    first?.type === AST_NODE_TYPES.SpreadElement &&
-    first.argument.type === AST_NODE_TYPES.Identifier &&
-    first.argument.name === 'POOL_DEFAULTS'
+    node.type === AST_NODE_TYPES.MemberExpression &&
+    node.object.type === AST_NODE_TYPES.MemberExpression &&
+    !node.object.computed &&
+    node.object.property.type === AST_NODE_TYPES.Identifier &&
+    node.object.property.name === 'env' &&
+    node.object.object.type === AST_NODE_TYPES.Identifier &&
+    node.object.object.name === 'process'
   );
 }
 
-/** How the rewritten options read their overrides. */
-type Settings =
-  | { kind: 'env' | 'node-config'; expression: 'DB_OPTIONS' }
-  | { kind: 'options-object'; expression: string };
-
-interface KeptEntry {
-  text: string;
-  /** For `max: Number(process.env.X) || 50`: the fallback literal, rewritten when it is over the budget. */
-  maxFallback: { offset: number; length: number; value: number } | null;
+/** Numbers an expression can evaluate to, as far as its literals show (`a ? 20 : 10`, `Number(x) || 50`). */
+function candidateNumbers(node: TSESTree.Node): number[] {
+  const inner = skipTypeWrappers(node);
+  if (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === 'number') return [inner.value];
+  if (inner.type === AST_NODE_TYPES.ConditionalExpression) return [...candidateNumbers(inner.consequent), ...candidateNumbers(inner.alternate)];
+  if (inner.type === AST_NODE_TYPES.LogicalExpression) return [...candidateNumbers(inner.left), ...candidateNumbers(inner.right)];
+  if (inner.type === AST_NODE_TYPES.CallExpression && inner.arguments.length > 0) {
+    return inner.arguments.flatMap((argument) => (argument.type === AST_NODE_TYPES.SpreadElement ? [] : candidateNumbers(argument)));
+  }
+  return [];
 }
 
-interface ConstructionPlan {
-  construction: SequelizeConstruction;
-  settings: Settings;
-  /** Lifecycle values written in the file (literals), to carry into POOL_DEFAULTS. */
-  explicit: Partial<Record<LifecycleKey, number>>;
-  /** Pool entries to keep as written after the defaults (env expressions, `validate`, `maxUses`, …). */
-  keptEntries: KeptEntry[];
-  replicated: boolean;
+/** A pool the codemod can see: its literal, the keys it sets, and whether a spread may set more. */
+interface VisiblePool {
+  /** The literal to edit, or null when the options have no pool yet (one is added to `options`). */
+  literal: TSESTree.ObjectExpression | null;
+  resolved: ResolvedObject | null;
+  options: TSESTree.ObjectExpression;
 }
 
-/** The rewrite of one source text. Throws SourceParseError when the input does not parse. */
+type PoolView =
+  | { kind: 'visible'; pool: VisiblePool }
+  /** The pool (or part of it) comes from config, a spread or a call: filled in at run time, where unset. */
+  | { kind: 'hidden'; source: string };
+
+function poolView(construction: SequelizeConstruction, text: (node: TSESTree.Node) => string): PoolView {
+  const { options } = construction;
+  const argumentText = construction.optionsArgument === null ? 'the options' : text(construction.optionsArgument);
+  if (options.kind !== 'object') return { kind: 'hidden', source: argumentText };
+  const property = options.properties.get('pool');
+  if (property === undefined) {
+    if (options.hasUnknownKeys) return { kind: 'hidden', source: spreadSources(options.node, text) ?? argumentText };
+    return { kind: 'visible', pool: { literal: null, resolved: null, options: options.node } };
+  }
+  if (property.mayBeOverridden || property.value.kind !== 'object') {
+    return { kind: 'hidden', source: property.mayBeOverridden ? (spreadSources(options.node, text) ?? argumentText) : text(property.property.value) };
+  }
+  return { kind: 'visible', pool: { literal: property.value.node, resolved: property.value, options: options.node } };
+}
+
+/** `config.database.options`: the spreads an object literal takes keys from, for messages. */
+function spreadSources(object: TSESTree.ObjectExpression, text: (node: TSESTree.Node) => string): string | null {
+  const spreads = object.properties.filter((entry): entry is TSESTree.SpreadElement => entry.type === AST_NODE_TYPES.SpreadElement);
+  return spreads.length === 0 ? null : spreads.map((spread) => text(spread.argument)).join(', ');
+}
+
+interface Context {
+  file: string;
+  source: string;
+  analysed: AnalysedSource;
+  options: PoolConfigOptions;
+  style: FileStyle;
+  version: { major: number; defaults: Record<LifecycleKey, number>; assumed: boolean };
+  text: (node: TSESTree.Node) => string;
+  edits: TextEdit[];
+  announcements: Announcement[];
+  warnings: MigrationWarning[];
+  notes: string[];
+}
+
+const WHY: Record<LifecycleKey, string> = {
+  max: 'the budget',
+  min: 'keeps a few connections open between bursts',
+  idle: 'an idle connection is closed after 10 s',
+  acquire: 'a query waits at most 30 s for a connection, then fails with ConnectionAcquireTimeoutError',
+  evict: 'idle connections are swept every 10 s',
+};
+
+/** The rewrite of one source text. Throws SourceParseError when the input does not parse, BudgetError when no pool fits. */
 export function migratePoolConfig(source: string, file: string, options: PoolConfigOptions = {}): MigrationResult {
   const analysed = analyseSource(source, file);
-  const unchanged = (skipped: string[]): MigrationResult => ({
+  const unchanged = (skipped: string[], extra: Partial<MigrationResult> = {}): MigrationResult => ({
     output: source,
     changed: false,
     skipped,
-    pool: null,
-    settings: null,
+    announcements: [],
+    warnings: [],
+    notes: [],
     budget: null,
+    ...extra,
   });
   if (analysed.constructions.length === 0) return unchanged([]);
-  const pending = analysed.constructions.filter((construction) => !isAlreadyMigrated(construction));
-  if (pending.length === 0) return unchanged([]);
-
-  const style = detectStyle(analysed, file);
-  const { sourceCode } = analysed;
+  const constructions = [...analysed.constructions].sort((a, b) => a.node.range[0] - b.node.range[0]);
   const text = (node: TSESTree.Node): string => source.slice(node.range[0], node.range[1]);
-  const lineOf = (node: TSESTree.Node): number => node.loc.start.line;
+  const context: Context = {
+    file,
+    source,
+    analysed,
+    options,
+    style: detectStyle(analysed, file),
+    version: sequelizeVersionFor(file, constructions[0]?.module ?? 'sequelize'),
+    text,
+    edits: [],
+    announcements: [],
+    warnings: [],
+    notes: [],
+  };
 
-  const globalScope = sourceCode.scopeManager?.globalScope;
-  const taken = GENERATED_NAMES.filter((name) =>
-    [globalScope, ...(globalScope?.childScopes ?? [])].some((scope) => scope?.set.has(name)),
-  );
-  if (taken.length > 0) {
-    return unchanged([`the file already declares ${taken.join(', ')}; rename it before running the codemod`]);
-  }
-
-  const configBinding = nodeConfigBinding(analysed);
   const skipped: string[] = [];
-  const plans: ConstructionPlan[] = [];
-  for (const construction of pending) {
-    const where = `new Sequelize at line ${lineOf(construction.node)}`;
-    const plan = planConstruction(construction, configBinding, text);
-    if (typeof plan === 'string') skipped.push(`${where}: ${plan}`);
-    else plans.push(plan);
+  const migrated: { construction: SequelizeConstruction; budget: BudgetPlan }[] = [];
+  for (const [instance, construction] of constructions.entries()) {
+    const where = `new Sequelize at line ${construction.node.loc.start.line}`;
+    if (isAlreadyMigrated(construction)) continue;
+    const dialect = dialectOf(construction, analysed);
+    if (dialect === 'sqlite') {
+      skipped.push(`${where}: SQLite has no pool (Sequelize's SQLite connection manager never uses the pool options); nothing to migrate`);
+      continue;
+    }
+    if (construction.node.arguments.some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)) {
+      skipped.push(`${where}: its arguments are spread (new Sequelize(...args)); the codemod cannot tell which one holds the options`);
+      continue;
+    }
+    if (construction.form === 'unknown' && construction.optionsArgument === null) {
+      skipped.push(`${where}: its arguments could not be resolved`);
+      continue;
+    }
+    // One argument of unknown kind: Sequelize takes a string as the URL and an object as the options.
+    const [only] = construction.node.arguments;
+    const uriOnly = construction.form === 'unknown' && construction.node.arguments.length === 1 && only !== undefined && isStringExpression(only);
+    const replicated = usesReplication(construction) === true;
+    const budget = planBudget(options, replicated, dialect);
+    migrateConstruction(construction, uriOnly, instance, dialect, budget, context);
+    migrated.push({ construction, budget });
   }
-  if (plans.length === 0) return unchanged(skipped);
+  if (migrated.length === 0) return unchanged(skipped, { notes: context.notes });
 
-  const replicated = plans.some((plan) => plan.replicated);
-  const budget = planBudget(options, replicated);
-  const pool = poolDefaults(plans, budget, options);
-  const edits: TextEdit[] = [];
-  const logger = fileLogger(analysed);
-  const q = (value: string): string => `${style.quote}${value}${style.quote}`;
-  const sinks = logger === null ? ['console.log', 'console.warn'] : [`(message) => ${logger}.debug(message)`, `(message) => ${logger}.warn(message)`];
-  const typedSinks = style.typescript && logger !== null
-    ? [`(message: string) => ${logger}.debug(message)`, `(message: string) => ${logger}.warn(message)`]
-    : sinks;
-
-  for (const plan of plans) {
-    edits.push(...rewriteConstruction(plan, { sourceCode, text, typedSinks, options, budget }));
+  const taken = GENERATED_NAMES.filter((name) => declares(analysed, name));
+  if (taken.length > 0) {
+    return unchanged([...skipped, `the file already declares ${taken.join(', ')}; rename it before running the codemod`]);
   }
 
-  const settingsKinds = new Set(plans.map((plan) => plan.settings.kind));
-  const firstStatement = topLevelStatement(plans[0]?.construction.node ?? analysed.ast);
-  // Comments directly above the statement belong to it: the preamble goes above them.
-  let insertAt: TSESTree.Node | TSESTree.Comment = firstStatement;
-  for (const comment of [...sourceCode.getCommentsBefore(firstStatement)].reverse()) {
+  const first = migrated[0] as { construction: SequelizeConstruction; budget: BudgetPlan };
+  const configBinding = nodeConfigBinding(analysed);
+  const envPrefix = environmentPrefix(source);
+  if (configBinding === null && envPrefix === null) {
+    return unchanged([...skipped, 'the file already reads DB_POOL_* and SEQUELIZE_POOL_* variables of its own; the codemod would not add switches that change what they do']);
+  }
+  const preamble = renderPreamble({
+    budget: first.budget,
+    configBinding,
+    style: context.style,
+    version: context.version,
+    pool: { ...RECOMMENDED_POOL, max: first.budget.max, min: Math.min(RECOMMENDED_POOL.min, first.budget.max) },
+    envPrefix: envPrefix ?? 'DB_',
+    module: first.construction.module,
+  });
+  const statement = topLevelStatement(first.construction.node);
+  // Comments directly above the statement belong to it: the helpers go above them. They are function
+  // declarations, hoisted, so code above them that reaches the constructor still finds them initialised.
+  let insertAt: TSESTree.Node | TSESTree.Comment = statement;
+  for (const comment of [...analysed.sourceCode.getCommentsBefore(statement)].reverse()) {
     if (comment.loc.end.line < insertAt.loc.start.line - 1) break;
     insertAt = comment;
   }
-  const indent = lineIndentation(sourceCode, firstStatement.loc.start.line);
-  const preamble = renderPreamble({
-    pool,
-    budget,
-    configBinding: settingsKinds.has('node-config') ? configBinding : null,
-    env: settingsKinds.has('env'),
-    optionsObject: plans.find((plan) => plan.settings.kind === 'options-object')?.settings.expression ?? null,
-    style,
-    q,
-  });
-  edits.push({
+  const eol = source.includes('\r\n') ? '\r\n' : '\n';
+  context.edits.push({
     start: insertAt.range[0],
     end: insertAt.range[0],
-    text: `${preamble.split('\n').join(`\n${indent}`)}\n\n${indent}`,
+    text: `${preamble.split('\n').join(eol)}${eol}${eol}`,
   });
 
-  const output = applyTextEdits(source, edits);
-  // Never hand back text that does not parse, whatever went wrong above.
+  const output = applyTextEdits(source, context.edits);
   try {
     analyseSource(output, file);
   } catch (error) {
@@ -300,316 +487,306 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     output,
     changed: output !== source,
     skipped,
-    pool,
-    settings: plans[0]?.settings.kind ?? null,
-    budget,
+    announcements: context.announcements,
+    warnings: context.warnings,
+    notes: context.notes,
+    budget: first.budget,
   };
 }
 
-function planConstruction(
+function declares(analysed: AnalysedSource, name: string): boolean {
+  const scopes = analysed.sourceCode.scopeManager?.scopes ?? [];
+  return scopes.some((scope) => scope.set.has(name)) || new RegExp(`\\b${name}\\b`, 'u').test(analysed.sourceCode.text);
+}
+
+function migrateConstruction(
   construction: SequelizeConstruction,
-  configBinding: string | null,
-  text: (node: TSESTree.Node) => string,
-): ConstructionPlan | string {
-  const { options, optionsArgument } = construction;
-  const replicated = usesReplication(construction) === true;
-  const explicit: Partial<Record<LifecycleKey, number>> = {};
-  const keptEntries: KeptEntry[] = [];
-  const defaultSettings: Settings =
-    configBinding === null ? { kind: 'env', expression: 'DB_OPTIONS' } : { kind: 'node-config', expression: 'DB_OPTIONS' };
-
-  if (construction.form === 'unknown' && optionsArgument === null) {
-    return 'its arguments could not be resolved (spread arguments)';
-  }
-  if (options.kind === 'undefined') {
-    return { construction, settings: defaultSettings, explicit, keptEntries, replicated };
-  }
-  if (options.kind === 'unknown' || options.kind === 'config') {
-    const argument = optionsArgument === null ? null : skipTypeWrappers(optionsArgument);
-    // sequelize-cli's models/index.js passes the options object read from config.json: merge into it.
-    if (argument !== null && isSimpleReference(argument)) {
-      return { construction, settings: { kind: 'options-object', expression: text(argument) }, explicit, keptEntries, replicated };
-    }
-    return 'its options come from an expression the codemod cannot rewrite safely (a call or a spread); edit it by hand';
-  }
-  if (options.kind !== 'object') return 'its options are not an object';
-  const argument = optionsArgument === null ? null : skipTypeWrappers(optionsArgument);
-  if (argument !== options.node) {
-    return `its options object is built elsewhere (line ${options.node.loc.start.line}); edit that object by hand or inline it`;
-  }
-  for (const misplaced of poolsInsideReplication(construction)) {
-    const value = misplaced.property.value;
-    if (value.type !== AST_NODE_TYPES.ObjectExpression) return `the pool inside ${misplaced.where} is not an object literal`;
-  }
-  const pool = poolState(construction);
-  const poolProperty = options.properties.get('pool');
-  if (poolProperty !== undefined && poolProperty.property.parent !== options.node) {
-    return `its pool comes from another object (line ${poolProperty.property.loc.start.line}); edit that object by hand`;
-  }
-  if (pool.state === 'unknown' && poolProperty !== undefined) {
-    const value = skipTypeWrappers(poolProperty.property.value);
-    if (value.type !== AST_NODE_TYPES.ObjectExpression) {
-      return 'its pool is not an object literal (it already comes from config or a variable)';
-    }
-  }
-  if (pool.state === 'known' && pool.pool.node !== skipTypeWrappers(poolProperty?.property.value ?? options.node)) {
-    return `its pool object is built elsewhere (line ${pool.pool.node.loc.start.line}); edit that object by hand`;
-  }
-  const poolObject = poolProperty === undefined ? null : skipTypeWrappers(poolProperty.property.value);
-  if (poolObject?.type === AST_NODE_TYPES.ObjectExpression) {
-    for (const entry of poolObject.properties) {
-      if (entry.type === AST_NODE_TYPES.SpreadElement) {
-        keptEntries.push({ text: text(entry), maxFallback: null });
-        continue;
-      }
-      const key = staticKeyName(entry.key, entry.computed);
-      const keyState = key === null ? null : poolKeyState(pool, key);
-      const isLifecycle = key !== null && (LIFECYCLE_KEYS as readonly string[]).includes(key);
-      const literalNumber =
-        keyState?.state === 'set' &&
-        keyState.value.kind === 'number' &&
-        !keyState.value.viaFallback &&
-        skipTypeWrappers(entry.value).type !== AST_NODE_TYPES.Identifier;
-      if (isLifecycle && literalNumber && keyState.value.kind === 'number') {
-        explicit[key as LifecycleKey] = keyState.value.value;
-      } else if (key === 'maxUses' && keyState?.state === 'set' && keyState.value.kind === 'number' && keyState.value.value === 0) {
-        // sequelize-pool 7 reads maxUses: 0 as Infinity: dropping it keeps the behaviour and the intent visible.
-        continue;
-      } else {
-        let maxFallback: KeptEntry['maxFallback'] = null;
-        if (isLifecycle && keyState?.state === 'set' && keyState.value.kind === 'number') {
-          const { value: number, node: literal } = keyState.value;
-          if (key !== 'max') explicit[key as LifecycleKey] ??= number;
-          else if (literal.type === AST_NODE_TYPES.Literal) {
-            maxFallback = { offset: literal.range[0] - entry.range[0], length: literal.range[1] - literal.range[0], value: number };
-          }
-        }
-        // `max: process.env.X ?? 10` is a string once X is set, and sequelize-pool rejects it: keep it, as a number.
-        const value = entry.value;
-        const stringFromEnvironment = (key === 'max' || key === 'min') && environmentStringSource(value) !== null;
-        const written = text(entry);
-        const [start, end] = [value.range[0] - entry.range[0], value.range[1] - entry.range[0]];
-        const entryText = stringFromEnvironment
-          ? `${written.slice(0, start)}Number(${written.slice(start, end)})${written.slice(end)}`
-          : written;
-        keptEntries.push({ text: entryText, maxFallback: stringFromEnvironment ? null : maxFallback });
-      }
-    }
-  }
-  // Sequelize ignores `pool` under replication.read/write: their values move up unless the top level sets them.
-  for (const misplaced of poolsInsideReplication(construction)) {
-    const value = misplaced.property.value as TSESTree.ObjectExpression;
-    for (const entry of value.properties) {
-      if (entry.type !== AST_NODE_TYPES.Property) continue;
-      const key = staticKeyName(entry.key, entry.computed);
-      const inner = skipTypeWrappers(entry.value);
-      if (key !== null && (LIFECYCLE_KEYS as readonly string[]).includes(key) && inner.type === AST_NODE_TYPES.Literal && typeof inner.value === 'number') {
-        explicit[key as LifecycleKey] ??= inner.value;
-      }
-    }
-  }
-  return { construction, settings: defaultSettings, explicit, keptEntries, replicated };
-}
-
-function isSimpleReference(node: TSESTree.Node): boolean {
-  if (node.type === AST_NODE_TYPES.Identifier) return true;
-  return node.type === AST_NODE_TYPES.MemberExpression && !node.computed && isSimpleReference(node.object);
-}
-
-/** POOL_DEFAULTS: values written in the file where they are sound, the budget's max, the review's defaults. */
-function poolDefaults(plans: ConstructionPlan[], budget: BudgetPlan, options: PoolConfigOptions): Record<LifecycleKey, number> {
-  const explicit = plans[0]?.explicit ?? {};
-  const pool: Record<LifecycleKey, number> = { ...RECOMMENDED_POOL, max: budget.max };
-  for (const key of LIFECYCLE_KEYS) {
-    const value = explicit[key];
-    if (value === undefined) continue;
-    // Zero is not "off" in sequelize-pool 7 (idle/acquire/evict fall back to 30000/30000/1000).
-    if (value === 0 && key !== 'min') continue;
-    if (key === 'max' && (options.max !== undefined || value > budget.fits || value < 1)) continue;
-    pool[key] = value;
-  }
-  if (pool.min > pool.max) pool.min = Math.min(RECOMMENDED_POOL.min, pool.max);
-  return pool;
-}
-
-interface RewriteContext {
-  sourceCode: AnalysedSource['sourceCode'];
-  text: (node: TSESTree.Node) => string;
-  typedSinks: string[];
-  options: PoolConfigOptions;
-  budget: BudgetPlan;
-}
-
-function rewriteConstruction(plan: ConstructionPlan, context: RewriteContext): TextEdit[] {
-  const { construction, settings } = plan;
-  // A max fallback over the budget gets the budget's max, like an explicit max would.
-  const keptEntries = plan.keptEntries.map(({ text: entry, maxFallback }) =>
-    maxFallback === null || maxFallback.value <= context.budget.fits
-      ? entry
-      : `${entry.slice(0, maxFallback.offset)}${context.budget.max}${entry.slice(maxFallback.offset + maxFallback.length)}`,
-  );
-  const { sourceCode, text, typedSinks, options } = context;
-  const poolText = `{ ${['...POOL_DEFAULTS', ...keptEntries, `...${settings.expression}.pool`].join(', ')} }`;
-  const [logSink, warnSink] = typedSinks;
-  const customSink = existingLoggingSink(construction, text);
-  const loggingText = `queryLogging(${settings.expression}, ${customSink ?? logSink ?? 'console.log'}, ${customSink ?? warnSink ?? 'console.warn'})`;
-  const benchmarkText = `queryBenchmark(${settings.expression})`;
-  const timeout = options.idleInTransactionTimeout;
-
-  if (settings.kind === 'options-object') {
-    const argument = construction.optionsArgument as TSESTree.Node;
-    const entries = [`...${settings.expression}`, `pool: ${poolText}`, `logging: ${loggingText}`, `benchmark: ${benchmarkText}`];
-    if (timeout !== undefined) {
-      entries.push(`dialectOptions: { ...${settings.expression}.dialectOptions, idle_in_transaction_session_timeout: ${timeout} }`);
-    }
-    const indent = lineIndentation(sourceCode, construction.node.loc.start.line);
-    const body = entries.map((entry) => `${indent}  ${entry},`).join('\n');
-    return [{ start: argument.range[0], end: argument.range[1], text: `{\n${body}\n${indent}}` }];
-  }
-
-  const { options: resolved, node } = construction;
-  const newOptionEntries = [`pool: ${poolText}`, `logging: ${loggingText}`, `benchmark: ${benchmarkText}`];
-  if (timeout !== undefined) newOptionEntries.push(`dialectOptions: { idle_in_transaction_session_timeout: ${timeout} }`);
-  if (resolved.kind !== 'object') {
-    // No options argument yet: add one where this constructor form takes it.
-    const last = node.arguments.at(-1);
-    const literal = `{ ${newOptionEntries.join(', ')} }`;
-    if (last === undefined) {
-      const closing = sourceCode.getLastToken(node);
-      const at = closing?.value === ')' ? closing.range[0] : node.range[1];
-      return [{ start: at, end: at, text: closing?.value === ')' ? literal : `(${literal})` }];
-    }
-    if (construction.form === 'uri' || node.arguments.length === 3) return [{ start: last.range[1], end: last.range[1], text: `, ${literal}` }];
-    // new Sequelize(db, user): options are the fourth argument.
-    return [{ start: last.range[1], end: last.range[1], text: `, undefined, ${literal}` }];
-  }
-
-  const edits: TextEdit[] = [];
-  const append: string[] = [];
-  const objectNode = resolved.node;
-  const own = (key: string): TSESTree.Property | undefined =>
-    objectNode.properties.find(
-      (entry): entry is TSESTree.Property => entry.type === AST_NODE_TYPES.Property && staticKeyName(entry.key, entry.computed) === key,
-    );
-  const replaceOrAppend = (key: string, value: string): void => {
-    const property = own(key);
-    if (property === undefined) append.push(`${key}: ${value}`);
-    else if (property.shorthand) edits.push({ start: property.range[0], end: property.range[1], text: `${key}: ${value}` });
-    else edits.push({ start: property.value.range[0], end: property.value.range[1], text: value });
+  uriOnly: boolean,
+  instance: number,
+  dialect: string | null,
+  budget: BudgetPlan,
+  context: Context,
+): void {
+  const { text, edits, style, version } = context;
+  const line = construction.node.loc.start.line;
+  const announce = (entry: Omit<Announcement, 'file' | 'line' | 'instance' | 'environment'>): void => {
+    context.announcements.push({ file: context.file, line, instance, environment: null, ...entry });
   };
-  replaceOrAppend('pool', poolText);
-  replaceOrAppend('logging', loggingText);
-  replaceOrAppend('benchmark', benchmarkText);
-  if (timeout !== undefined) {
-    const dialectOptions = own('dialectOptions');
-    const value = dialectOptions === undefined ? null : skipTypeWrappers(dialectOptions.value);
-    if (dialectOptions === undefined) {
-      append.push(`dialectOptions: { idle_in_transaction_session_timeout: ${timeout} }`);
-    } else if (value?.type === AST_NODE_TYPES.ObjectExpression) {
-      const has = value.properties.some(
-        (entry) => entry.type === AST_NODE_TYPES.Property && staticKeyName(entry.key, entry.computed) === 'idle_in_transaction_session_timeout',
-      );
-      if (!has) edits.push(appendObjectEntries(sourceCode, value, [`idle_in_transaction_session_timeout: ${timeout}`]));
+  const warn = (message: string): void => {
+    context.warnings.push({ file: context.file, line, message: `new Sequelize at line ${line}: ${message}` });
+  };
+  const v = `Sequelize v${version.major}${version.assumed ? ' (assumed)' : ''}`;
+  const newMax = budget.max;
+
+  // No options argument (or only a URL): one is added, with the whole pool.
+  const { node } = construction;
+  const newPool = `pool: { ${LIFECYCLE_KEYS.map((key) => `${key}: ${key === 'max' ? newMax : key === 'min' ? Math.min(RECOMMENDED_POOL.min, newMax) : RECOMMENDED_POOL[key]}`).join(', ')} }`;
+  if (construction.options.kind === 'undefined' || uriOnly) {
+    for (const key of LIFECYCLE_KEYS) {
+      const recommended = key === 'max' ? newMax : key === 'min' ? Math.min(RECOMMENDED_POOL.min, newMax) : RECOMMENDED_POOL[key];
+      announce({
+        key: `pool.${key}`,
+        old: null,
+        effective: version.defaults[key],
+        new: recommended,
+        clampedToMax: false,
+        why: `unset, so ${v} used ${version.defaults[key]}; now explicit: ${key === 'max' ? (budget.lines[0] ?? '') : WHY[key]}`,
+        condition: null,
+      });
+    }
+    const literal = `${WRAPPER}({ ${newPool} })`;
+    const last = node.arguments.at(-1);
+    if (last === undefined) {
+      const closing = context.analysed.sourceCode.getLastToken(node);
+      const at = closing?.value === ')' ? closing.range[0] : node.range[1];
+      edits.push({ start: at, end: at, text: closing?.value === ')' ? literal : `(${literal})` });
+    } else if (construction.form === 'uri' || uriOnly || node.arguments.length === 3) {
+      edits.push({ start: last.range[1], end: last.range[1], text: `, ${literal}` });
+    } else if (node.arguments.length === 2) {
+      // new Sequelize(db, user): options are the fourth argument.
+      edits.push({ start: last.range[1], end: last.range[1], text: `, undefined, ${literal}` });
+    } else {
+      edits.push({ start: last.range[1], end: last.range[1], text: `, ${literal}` });
+    }
+    return;
+  }
+
+  const view = poolView(construction, text);
+  const pool: Partial<Record<LifecycleKey, string>> = {};
+
+  if (view.kind === 'visible') {
+    const { literal, resolved } = view.pool;
+    const known = (key: LifecycleKey): ResolvedValue | undefined => {
+      const property = resolved?.properties.get(key);
+      if (property === undefined) return undefined;
+      return property.mayBeOverridden ? { kind: 'unknown', node: property.property.value } : property.value;
+    };
+    const mayBeSpread = resolved?.hasUnknownKeys === true;
+    const spreadNote = mayBeSpread ? `unless ${spreadSources(resolved.node, text) ?? 'a spread'} sets it` : null;
+
+    // max
+    const maxValue = known('max');
+    let effectiveMax: number | null = null;
+    if (maxValue === undefined) {
+      if (!mayBeSpread) pool.max = String(newMax);
+      effectiveMax = mayBeSpread ? null : newMax;
+      announce({
+        key: 'pool.max',
+        old: null,
+        effective: version.defaults.max,
+        new: newMax,
+        clampedToMax: false,
+        why: `unset, so ${v} used ${version.defaults.max}; ${budget.lines[0] ?? ''}`,
+        condition: spreadNote,
+      });
+      if (mayBeSpread && budget.computed) warn(`pool.max may come from ${spreadSources(resolved.node, text) ?? 'a spread'}; the codemod cannot see it, so it cannot promise ${budget.lines[0] ?? ''}`);
+    } else if (maxValue.kind === 'number' && !maxValue.viaFallback && maxValue.node.type === AST_NODE_TYPES.Literal && literal !== null && within(maxValue.node, literal)) {
+      const written = maxValue.value;
+      const overridden = context.options.max !== undefined && written !== context.options.max;
+      if (written > budget.fits || overridden) {
+        edits.push({ start: maxValue.node.range[0], end: maxValue.node.range[1], text: String(newMax) });
+        effectiveMax = newMax;
+        announce({
+          key: 'pool.max',
+          old: written,
+          effective: written,
+          new: newMax,
+          clampedToMax: false,
+          why: overridden && written <= budget.fits ? `set with --max` : overBudget(budget, written),
+          condition: null,
+        });
+      } else {
+        effectiveMax = written;
+      }
+    } else {
+      const candidates = candidateNumbers(maxValue.node ?? literal ?? construction.node);
+      const over = candidates.filter((value) => value > budget.fits);
+      const shown = maxValue.node === null ? 'an expression' : `\`${text(maxValue.node)}\``;
+      if (over.length > 0) {
+        warn(`pool.max is ${shown}, which can be ${over.join(' or ')}: ${overBudget(budget, Math.max(...over))}. The codemod cannot prove which value the app gets; lower it by hand (or in the config or environment it reads)`);
+      } else if (budget.computed && candidates.length === 0) {
+        warn(`pool.max is ${shown}; the codemod cannot see its value, so it cannot promise ${budget.lines[0] ?? ''}`);
+      }
+    }
+
+    // min, idle, acquire, evict
+    for (const key of ['min', 'idle', 'acquire', 'evict'] as const) {
+      const value = known(key);
+      if (value === undefined) {
+        const recommended = key === 'min' && effectiveMax !== null ? Math.min(RECOMMENDED_POOL.min, effectiveMax) : RECOMMENDED_POOL[key];
+        const literalOk = !mayBeSpread && (key !== 'min' || effectiveMax !== null);
+        if (literalOk) pool[key] = String(recommended);
+        announce({
+          key: `pool.${key}`,
+          old: null,
+          effective: version.defaults[key],
+          new: recommended,
+          clampedToMax: key === 'min' && !literalOk,
+          why: `unset, so ${v} used ${version.defaults[key]}; now explicit: ${WHY[key]}`,
+          condition: spreadNote,
+        });
+        continue;
+      }
+      if (value.kind === 'number' && !value.viaFallback && value.value === 0 && key !== 'min' && version.major < 7) {
+        context.notes.push(`new Sequelize at line ${line}: pool.${key}: 0 runs as ${key === 'evict' ? '1000' : '30000'} ms in sequelize-pool 7 (zero is not "off"); left as written`);
+      }
+      if (
+        key === 'min' &&
+        value.kind === 'number' &&
+        !value.viaFallback &&
+        effectiveMax !== null &&
+        value.value > effectiveMax &&
+        value.node.type === AST_NODE_TYPES.Literal &&
+        literal !== null &&
+        within(value.node, literal)
+      ) {
+        edits.push({ start: value.node.range[0], end: value.node.range[1], text: String(effectiveMax) });
+        announce({
+          key: 'pool.min',
+          old: value.value,
+          effective: value.value,
+          new: effectiveMax,
+          clampedToMax: false,
+          why: `min ${value.value} is above the new max ${effectiveMax} (sequelize-pool refuses min > max)`,
+          condition: null,
+        });
+      }
+    }
+
+    const entries = LIFECYCLE_KEYS.filter((key) => pool[key] !== undefined).map((key) => `${key}: ${pool[key] ?? ''}`);
+    if (entries.length > 0) {
+      if (literal !== null) {
+        edits.push(appendObjectEntries(context.analysed.sourceCode, literal, quoteKeysLike(literal, entries, style)));
+      } else {
+        edits.push(appendObjectEntries(context.analysed.sourceCode, view.pool.options, quoteKeysLike(view.pool.options, [`pool: { ${quoteKeysLike(view.pool.options, entries, style).join(', ')} }`], style)));
+      }
+    }
+  } else {
+    // Hidden: withPoolSettings fills each lifecycle key the options leave unset, at run time. A single
+    // argument of unknown kind may be a URL: withPoolSettings hands a string back untouched.
+    const single = construction.form === 'unknown' && construction.node.arguments.length === 1;
+    const condition = single ? `where ${view.source} is options (not a URL) that leave it unset` : `where ${view.source} leaves it unset`;
+    for (const key of LIFECYCLE_KEYS) {
+      announce({
+        key: `pool.${key}`,
+        old: null,
+        effective: version.defaults[key],
+        new: key === 'max' ? newMax : key === 'min' ? Math.min(RECOMMENDED_POOL.min, newMax) : RECOMMENDED_POOL[key],
+        clampedToMax: key === 'min',
+        why: `unset, so ${v} used ${version.defaults[key]}; now explicit: ${key === 'max' ? (budget.lines[0] ?? '') : WHY[key]}`,
+        condition,
+      });
+    }
+    if (budget.computed) {
+      warn(`its pool comes from ${view.source}; the codemod cannot see its max, so it cannot promise ${budget.lines[0] ?? ''}. Check the max there (the config file or variable it reads)`);
     }
   }
-  for (const misplaced of poolsInsideReplication(construction)) edits.push(removeObjectEntry(sourceCode, misplaced.property));
-  if (append.length > 0) edits.push(appendObjectEntries(sourceCode, objectNode, append));
-  return edits;
+
+  for (const misplaced of poolsInsideReplication(construction)) {
+    context.notes.push(`new Sequelize at line ${line}: the pool inside ${misplaced.where} is ignored by Sequelize (both the read and the write pool use the top-level pool); left as written`);
+  }
+
+  if (context.options.idleInTransactionTimeout !== undefined) {
+    idleInTransactionTimeout(construction, dialect, context.options.idleInTransactionTimeout, context, announce, warn);
+  }
+
+  // The options argument goes through withPoolSettings(): unset keys filled, config/env switches applied.
+  const argument = construction.optionsArgument as TSESTree.Node;
+  edits.push({ start: argument.range[0], end: argument.range[0], text: `${WRAPPER}(` });
+  edits.push({ start: argument.range[1], end: argument.range[1], text: ')' });
 }
 
-/** A `logging` function the user already wrote (not console.log, not a boolean): kept as the sink. */
-function existingLoggingSink(construction: SequelizeConstruction, text: (node: TSESTree.Node) => string): string | null {
-  if (construction.options.kind !== 'object') return null;
-  const property = construction.options.properties.get('logging');
-  if (property === undefined) return null;
-  const value = skipTypeWrappers(property.property.value);
-  if (value.type === AST_NODE_TYPES.Literal || (value.type === AST_NODE_TYPES.Identifier && value.name === 'undefined')) return null;
-  const written = text(value).replace(/\s+/gu, '');
-  if (written === 'console.log' || written === 'console.info' || written === 'console.debug') return null;
-  // A call like `logger.child(...)` or an unknown identifier still works as a sink; only refuse to guess on
-  // something that cannot be one.
-  return written === '' ? null : text(value);
+function within(node: TSESTree.Node, container: TSESTree.Node): boolean {
+  return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];
+}
+
+/** `"max": 12` when the object's own keys are quoted strings (a config.js written like JSON). */
+function quoteKeysLike(object: TSESTree.ObjectExpression, entries: string[], style: FileStyle): string[] {
+  const keys = object.properties.filter((entry): entry is TSESTree.Property => entry.type === AST_NODE_TYPES.Property && !entry.computed);
+  const quoted = keys.length > 0 && keys.every((entry) => entry.key.type === AST_NODE_TYPES.Literal);
+  if (!quoted) return entries;
+  const quote = keys[0]?.key.type === AST_NODE_TYPES.Literal && keys[0].key.raw.startsWith("'") ? "'" : style.quote === '"' ? '"' : '"';
+  return entries.map((entry) => entry.replace(/(^|\{ |, )([a-zA-Z_]+):/gu, `$1${quote}$2${quote}:`));
+}
+
+function idleInTransactionTimeout(
+  construction: SequelizeConstruction,
+  dialect: string | null,
+  timeout: number,
+  context: Context,
+  announce: (entry: Omit<Announcement, 'file' | 'line' | 'instance' | 'environment'>) => void,
+  warn: (message: string) => void,
+): void {
+  const flag = '--idle-in-transaction-timeout';
+  if (dialect !== 'postgres') {
+    const said = dialect === null ? 'its dialect is not visible in this file' : `its dialect is ${dialect}`;
+    warn(`${flag} not applied: idle_in_transaction_session_timeout is a PostgreSQL setting and ${said}`);
+    return;
+  }
+  const { options } = construction;
+  if (options.kind !== 'object') {
+    warn(`${flag} not applied: the options come from ${construction.optionsArgument === null ? 'nowhere' : context.text(construction.optionsArgument)}; add dialectOptions.idle_in_transaction_session_timeout there`);
+    return;
+  }
+  const property = options.properties.get('dialectOptions');
+  const done = (old: number | null): void =>
+    announce({
+      key: 'dialectOptions.idle_in_transaction_session_timeout',
+      old,
+      effective: old,
+      new: timeout,
+      clampedToMax: false,
+      why: `${flag}: PostgreSQL ends a session left idle inside a transaction after ${timeout} ms`,
+      condition: null,
+    });
+  if (property === undefined) {
+    if (options.hasUnknownKeys) {
+      warn(`${flag} not applied: dialectOptions may come from ${spreadSources(options.node, context.text) ?? 'a spread'}`);
+      return;
+    }
+    context.edits.push(appendObjectEntries(context.analysed.sourceCode, options.node, [`dialectOptions: { idle_in_transaction_session_timeout: ${timeout} }`]));
+    done(null);
+    return;
+  }
+  const value = property.value;
+  if (property.mayBeOverridden || value.kind !== 'object' || value.hasUnknownKeys) {
+    warn(`${flag} not applied: dialectOptions is \`${context.text(property.property.value)}\`, which the codemod cannot see into; add idle_in_transaction_session_timeout there`);
+    return;
+  }
+  const existing = value.properties.get('idle_in_transaction_session_timeout');
+  if (existing !== undefined) return;
+  context.edits.push(appendObjectEntries(context.analysed.sourceCode, value.node, [`idle_in_transaction_session_timeout: ${timeout}`]));
+  done(null);
 }
 
 interface PreambleInput {
-  /** The options object expression when the file merges into one (sequelize-cli's `config`). */
-  optionsObject: string | null;
-  pool: Record<LifecycleKey, number>;
   budget: BudgetPlan;
   configBinding: string | null;
-  env: boolean;
   style: FileStyle;
-  q: (value: string) => string;
+  version: Context['version'];
+  /** The values withPoolSettings fills in where the options leave a key unset. */
+  pool: Record<LifecycleKey, number>;
+  /** The package the constructor comes from: the helper's type names its options type. */
+  module: SequelizeConstruction['module'];
+  /** `DB_`, or `SEQUELIZE_` when the module already reads a DB_POOL_* / DB_LOGGING variable of its own. */
+  envPrefix: string;
 }
 
-function renderPreamble({ pool, budget, configBinding, env, optionsObject, style, q }: PreambleInput): string {
-  const { semi, typescript: ts } = style;
-  const poolLiteral = `{ ${LIFECYCLE_KEYS.map((key) => `${key}: ${pool[key]}`).join(', ')} }`;
-  const defaults = LIFECYCLE_KEYS.map((key) => `${key} ${SEQUELIZE_POOL_DEFAULTS[key]}`).join(', ');
-  const settingsType = ts
-    ? ': { pool?: Record<string, unknown>; logging?: unknown; benchmark?: unknown; slowQueryMs?: number | null }'
-    : '';
-  const lines: string[] = [
-    ...commentLines([
-      "Connection pool, made explicit and config-driven by eslint-plugin-sequelize-pool's codemod.",
-      `Without these keys Sequelize v6 uses ${defaults}.`,
-      ...budget.lines.filter((line) => !line.startsWith('warning')).map((line) => `${line}.`),
-      ...(configBinding === null
-        ? []
-        : ['Override any key with db.options.pool in config; db.options.logging, .benchmark and .slowQueryMs switch query logging.']),
-      ...(env
-        ? ['Override with DB_POOL_MAX, DB_POOL_MIN, DB_POOL_IDLE, DB_POOL_ACQUIRE, DB_POOL_EVICT; DB_LOGGING, DB_BENCHMARK and DB_SLOW_QUERY_MS switch query logging.']
-        : []),
-      ...(optionsObject === null
-        ? []
-        : [`Override any key with pool in the options (${optionsObject}.pool); ${optionsObject}.logging, .benchmark and .slowQueryMs switch query logging.`]),
-    ]),
-    `const POOL_DEFAULTS = ${poolLiteral}${semi}`,
-  ];
-  if (configBinding !== null) {
-    lines.push(
-      `const DB_OPTIONS${settingsType} = ${configBinding}.has(${q('db.options')}) ? ${configBinding}.get(${q('db.options')}) : {}${semi}`,
-    );
+/** Our switches must not change what a variable the app already reads does: pick names the file does not use. */
+function environmentPrefix(source: string): string | null {
+  for (const prefix of ['DB_', 'SEQUELIZE_']) {
+    if (!new RegExp(`\\b${prefix}(?:POOL_(?:MAX|MIN|IDLE|ACQUIRE|EVICT)|LOGGING|BENCHMARK|SLOW_QUERY_MS)\\b`, 'u').test(source)) return prefix;
   }
-  if (env) {
-    lines.push(...renderEnvSettings(style, q));
-  }
-  const message = ts ? 'message: string' : 'message';
-  const sinkType = ts ? ': (message: string) => void' : '';
-  const settingsParam = ts ? `settings: NonNullable<typeof DB_OPTIONS> | { logging?: unknown; benchmark?: unknown; slowQueryMs?: number | null }` : 'settings';
-  lines.push(
-    '',
-    '// Query logging is off unless settings.logging or settings.slowQueryMs is set. With slowQueryMs, only queries',
-    '// at least that slow are logged, at warn level, to find the slow queries that hold connections. With',
-    '// benchmark on, Sequelize passes the elapsed time (ms) as the second argument.',
-    `function queryLogging(${settingsParam}, log${sinkType}, warn${sinkType}) {`,
-    `  const slowQueryMs = settings.slowQueryMs${semi}`,
-    `  if (!settings.logging && slowQueryMs == null) return false${semi}`,
-    `  return (${message}, elapsedOrOptions${ts ? '?: unknown' : ''}) => {`,
-    `    const elapsedMs = typeof elapsedOrOptions === ${q('number')} ? elapsedOrOptions : undefined${semi}`,
-    '    if (slowQueryMs != null) {',
-    `      if (elapsedMs !== undefined && elapsedMs >= slowQueryMs) warn(\`\${message} (\${elapsedMs} ms)\`)${semi}`,
-    `      return${semi}`,
-    '    }',
-    `    log(elapsedMs === undefined ? message : \`\${message} (\${elapsedMs} ms)\`)${semi}`,
-    `  }${semi}`,
-    '}',
-    '',
-    '// Elapsed times need benchmark: on when settings.benchmark is, or when slowQueryMs needs them.',
-    `function queryBenchmark(${settingsParam}) {`,
-    `  return Boolean(settings.benchmark) || settings.slowQueryMs != null${semi}`,
-    '}',
-  );
-  return lines.join('\n');
+  return null;
 }
 
-/** `//` comment lines, each sentence wrapped at 100 columns with its continuation lines indented. */
-function commentLines(sentences: readonly string[]): string[] {
+/** `//` comment lines, each sentence wrapped at the file's line length with its continuation lines indented. */
+function commentLines(sentences: readonly string[], width: number): string[] {
   const lines: string[] = [];
   for (const sentence of sentences) {
     let line = '//';
     for (const word of sentence.split(' ')) {
-      if (line.length + word.length + 1 > 100 && line !== '//') {
+      if (line.length + word.length + 1 > width && line !== '//') {
         lines.push(line);
         line = '//  ';
       }
@@ -620,35 +797,192 @@ function commentLines(sentences: readonly string[]): string[] {
   return lines;
 }
 
-function renderEnvSettings(style: FileStyle, q: (value: string) => string): string[] {
-  const { semi, typescript: ts } = style;
-  const name = 'DB_OPTIONS';
-  const envKeys = LIFECYCLE_KEYS.map((key) => `[${q(key)}, ${q(`DB_POOL_${key.toUpperCase()}`)}]`).join(', ');
-  return [
-    '',
-    '// Integer settings from the environment; a value that is not a non-negative integer stops start-up.',
-    `function envInteger(name${ts ? ': string' : ''})${ts ? ': number | undefined' : ''} {`,
-    `  const raw = process.env[name]${semi}`,
-    `  if (raw === undefined || raw.trim() === ${q('')}) return undefined${semi}`,
-    `  if (!/^\\d+$/.test(raw.trim())) throw new Error(\`\${name} must be a non-negative integer, got \${JSON.stringify(raw)}\`)${semi}`,
-    `  return Number(raw)${semi}`,
-    '}',
-    '',
-    `function envFlag(name${ts ? ': string' : ''}) {`,
-    `  return [${q('1')}, ${q('true')}, ${q('yes')}, ${q('on')}].includes(String(process.env[name]).toLowerCase())${semi}`,
-    '}',
-    '',
-    `const ${name} = {`,
-    `  pool: Object.fromEntries(`,
-    `    [${envKeys}]`,
-    `      .map(([key, variable]) => [key, envInteger(variable${ts ? ' as string' : ''})])`,
-    `      .filter(([, value]) => value !== undefined),`,
-    `  ),`,
-    `  logging: envFlag(${q('DB_LOGGING')}),`,
-    `  benchmark: envFlag(${q('DB_BENCHMARK')}),`,
-    `  slowQueryMs: envInteger(${q('DB_SLOW_QUERY_MS')}),`,
-    `}${semi}`,
+function renderPreamble({ budget, configBinding, style, version, pool, envPrefix, module }: PreambleInput): string {
+  const { semi, typescript: ts, unit } = style;
+  const q = (value: string): string => `${style.quote}${value}${style.quote}`;
+  const optionsType =
+    module === 'sequelize-typescript'
+      ? `import(${q('sequelize-typescript')}).SequelizeOptions`
+      : `import(${q(module)}).Options`;
+  const fn = (name: string): string => `function ${name}${style.parenSpace ? ' ' : ''}`;
+  const defaults = LIFECYCLE_KEYS.map((key) => `${key} ${version.defaults[key]}`).join(', ');
+  const sentences = [
+    "Connection pool made explicit by eslint-plugin-sequelize-pool's codemod (docs/codemod.md).",
+    `A lifecycle key left unset runs as Sequelize v${version.major}'s default${version.assumed ? ' (version assumed: no installed sequelize found)' : ''}: ${defaults}.`,
+    ...budget.lines.filter((line) => !line.startsWith('warning')).map((line) => `${line}.`),
+    `${WRAPPER}() changes only what the options leave unset, then applies ${
+      configBinding === null
+        ? `${envPrefix}POOL_MAX, ${envPrefix}POOL_MIN, ${envPrefix}POOL_IDLE, ${envPrefix}POOL_ACQUIRE and ${envPrefix}POOL_EVICT; ${envPrefix}LOGGING, ${envPrefix}BENCHMARK and ${envPrefix}SLOW_QUERY_MS switch query logging`
+        : 'db.options.pool from config; db.options.logging, .benchmark and .slowQueryMs switch query logging'
+    } (unset: as the options say).`,
   ];
+  const width = Math.min(style.lineLength, 120);
+  const i = (depth: number): string => unit.repeat(depth);
+  const lines: string[] = [...commentLines(sentences, width)];
+  const settingsType = ts ? ': DatabaseSettings' : '';
+  if (ts) {
+    lines.push(
+      'interface DatabaseSettings {',
+      `${i(1)}pool: Record<string, number>${semi}`,
+      `${i(1)}logging?: boolean${semi}`,
+      `${i(1)}benchmark?: boolean${semi}`,
+      `${i(1)}slowQueryMs?: number${semi}`,
+      '}',
+      '',
+    );
+  } else {
+    lines.push(
+      '/** @typedef {{ pool: Record<string, number>, logging?: boolean, benchmark?: boolean, slowQueryMs?: number }} DatabaseSettings */',
+      '',
+    );
+  }
+  // withPoolSettings
+  // Typed as the constructor's own options, so an object literal passed in keeps its literal types
+  // (`dialect: 'postgres'`); a URL string passes through untouched.
+  if (ts) {
+    lines.push(
+      `type ${OPTIONS_TYPE} = ${optionsType}${semi}`,
+      '',
+      `${fn(WRAPPER)}(options: ${OPTIONS_TYPE}): ${OPTIONS_TYPE}${semi}`,
+      `${fn(WRAPPER)}<T extends string | undefined>(options: T): T${semi}`,
+      `${fn(WRAPPER)}(options: ${OPTIONS_TYPE} | string | undefined): ${OPTIONS_TYPE} | string | undefined {`,
+    );
+  } else {
+    lines.push('/**', ` * @param {${optionsType} | string | undefined} options`, ` * @returns {${optionsType}}`, ' */', `${fn(WRAPPER)}(options) {`);
+  }
+  lines.push(
+    `${i(1)}// A URL (new Sequelize(url)) or no options at all: nothing to fill in.`,
+    ts
+      ? `${i(1)}if (typeof options === ${q('string')} || options === undefined || options === null) return options${semi}`
+      : `${i(1)}if (typeof options === ${q('string')} || options === undefined || options === null) return /** @type {any} */ (options)${semi}`,
+    ts
+      ? `${i(1)}const given = options as { pool?: Record<string, unknown>, logging?: unknown, benchmark?: unknown }${semi}`
+      : `${i(1)}const given = /** @type {{ pool?: Record<string, unknown>, logging?: unknown, benchmark?: unknown }} */ (options)${semi}`,
+    `${i(1)}const defaults = { ${LIFECYCLE_KEYS.map((key) => `${key}: ${pool[key]}`).join(', ')} }${semi}`,
+    `${i(1)}const settings = databaseSettings()${semi}`,
+    ts ? `${i(1)}const pool: Record<string, unknown> = { ...given.pool }${semi}` : `${i(1)}/** @type {Record<string, unknown>} */`,
+    ...(ts ? [] : [`${i(1)}const pool = { ...given.pool }${semi}`]),
+    `${i(1)}for (const [key, value] of Object.entries(defaults)) {`,
+    `${i(2)}if (pool[key] !== undefined) continue${semi}`,
+    `${i(2)}// A min filled in here never exceeds the pool's max: sequelize-pool refuses min > max.`,
+    `${i(2)}pool[key] = key === ${q('min')} && Number(pool.max) < value ? Number(pool.max) : value${semi}`,
+    `${i(1)}}`,
+    `${i(1)}Object.assign(pool, settings.pool)${semi}`,
+    `${i(1)}if (Object.keys(settings.pool).length > 0 && Number(pool.min) > Number(pool.max)) pool.min = pool.max${semi}`,
+    ts ? `${i(1)}const result: Record<string, unknown> = { ...given, pool }${semi}` : `${i(1)}/** @type {Record<string, unknown>} */`,
+    ...(ts ? [] : [`${i(1)}const result = { ...given, pool }${semi}`]),
+    `${i(1)}const slow = settings.slowQueryMs !== undefined${semi}`,
+    `${i(1)}if (settings.logging !== undefined || slow) result.logging = queryLogging(settings, given.logging)${semi}`,
+    `${i(1)}if (settings.benchmark !== undefined || slow) result.benchmark = settings.benchmark === true || slow${semi}`,
+    ts ? `${i(1)}return result as ${OPTIONS_TYPE}${semi}` : `${i(1)}return /** @type {${optionsType}} */ (result)${semi}`,
+    '}',
+    '',
+  );
+  // queryLogging
+  if (!ts) {
+    lines.push(
+      '/**',
+      ' * Query logging once config or the environment switches it: the options\' own function stays the sink.',
+      ' * @param {DatabaseSettings} settings',
+      ' * @param {unknown} logging',
+      ' * @returns {false | ((...args: unknown[]) => void)}',
+      ' */',
+    );
+  } else {
+    lines.push("// Query logging once config or the environment switches it: the options' own function stays the sink.");
+  }
+  lines.push(
+    `${fn('queryLogging')}(settings${settingsType}, logging${ts ? ': unknown' : ''})${ts ? ': false | ((...args: unknown[]) => void)' : ''} {`,
+    ts
+      ? `${i(1)}const sink = typeof logging === ${q('function')} ? (logging as (...args: unknown[]) => void) : console.log${semi}`
+      : `${i(1)}const sink = typeof logging === ${q('function')} ? /** @type {(...args: unknown[]) => void} */ (logging) : console.log${semi}`,
+    `${i(1)}const { slowQueryMs } = settings${semi}`,
+    `${i(1)}if (slowQueryMs === undefined) return settings.logging === true ? sink : false${semi}`,
+    `${i(1)}// With benchmark on, Sequelize passes the elapsed time (ms) as the second argument.`,
+    `${i(1)}return (${ts ? '...args: unknown[]' : '...args'}) => {`,
+    `${i(2)}const [message, elapsedMs] = args${semi}`,
+    `${i(2)}if (typeof elapsedMs !== ${q('number')} || elapsedMs < slowQueryMs) return${semi}`,
+    `${i(2)}if (sink === console.log) console.warn(\`\${String(message)} Elapsed time: \${elapsedMs}ms\`)${semi}`,
+    `${i(2)}else sink(...args)${semi}`,
+    `${i(1)}}${semi}`,
+    '}',
+    '',
+  );
+  if (configBinding !== null) {
+    lines.push(
+      ...(ts ? [] : ['/** @returns {DatabaseSettings} */']),
+      `${fn('databaseSettings')}()${settingsType} {`,
+      `${i(1)}const options = ${configBinding}.has(${q('db.options')}) ? ${configBinding}.get${ts ? '<Record<string, unknown>>' : ''}(${q('db.options')}) : {}${semi}`,
+      ...(ts
+        ? [`${i(1)}const given: Record<string, unknown> = { ...(options as { pool?: Record<string, unknown> }).pool }${semi}`]
+        : [`${i(1)}/** @type {Record<string, unknown>} */`, `${i(1)}const given = { .../** @type {{ pool?: Record<string, unknown> }} */ (options).pool }${semi}`]),
+      ts ? `${i(1)}const pool: Record<string, number> = {}${semi}` : `${i(1)}/** @type {Record<string, number>} */`,
+      ...(ts ? [] : [`${i(1)}const pool = {}${semi}`]),
+      `${i(1)}for (const key of [${LIFECYCLE_KEYS.map(q).join(', ')}]) {`,
+      `${i(2)}const value = given[key]${semi}`,
+      `${i(2)}if (value === undefined || value === null) continue${semi}`,
+      `${i(2)}if (!Number.isInteger(value) || Number(value) < (key === ${q('max')} ? 1 : 0)) {`,
+      `${i(3)}throw new Error(\`db.options.pool.\${key} must be an integer ≥ \${key === ${q('max')} ? 1 : 0}, got \${JSON.stringify(value)}\`)${semi}`,
+      `${i(2)}}`,
+      `${i(2)}pool[key] = Number(value)${semi}`,
+      `${i(1)}}`,
+      ts
+        ? `${i(1)}const { logging, benchmark, slowQueryMs } = options as { logging?: unknown, benchmark?: unknown, slowQueryMs?: unknown }${semi}`
+        : `${i(1)}const { logging, benchmark, slowQueryMs } = /** @type {{ logging?: unknown, benchmark?: unknown, slowQueryMs?: unknown }} */ (options)${semi}`,
+      `${i(1)}return {`,
+      `${i(2)}pool,`,
+      `${i(2)}logging: logging === undefined || logging === null ? undefined : Boolean(logging),`,
+      `${i(2)}benchmark: benchmark === undefined || benchmark === null ? undefined : Boolean(benchmark),`,
+      `${i(2)}slowQueryMs: typeof slowQueryMs === ${q('number')} ? slowQueryMs : undefined,`,
+      `${i(1)}}${semi}`,
+      '}',
+    );
+  } else {
+    const envKeys = LIFECYCLE_KEYS.map((key) => `[${q(key)}, ${q(`${envPrefix}POOL_${key.toUpperCase()}`)}]`);
+    lines.push(
+      ...(ts ? [] : ['/** @returns {DatabaseSettings} */']),
+      `${fn('databaseSettings')}()${settingsType} {`,
+      ts ? `${i(1)}const pool: Record<string, number> = {}${semi}` : `${i(1)}/** @type {Record<string, number>} */`,
+      ...(ts ? [] : [`${i(1)}const pool = {}${semi}`]),
+      ...(ts ? [] : [`${i(1)}/** @type {[string, string][]} */`]),
+      `${i(1)}const variables${ts ? ': [string, string][]' : ''} = [`,
+      ...envKeys.map((pair) => `${i(2)}${pair},`),
+      `${i(1)}]${semi}`,
+      `${i(1)}for (const [key, name] of variables) {`,
+      `${i(2)}const value = envInteger(name, key === ${q('max')} ? 1 : 0)${semi}`,
+      `${i(2)}if (value !== undefined) pool[key] = value${semi}`,
+      `${i(1)}}`,
+      `${i(1)}return {`,
+      `${i(2)}pool,`,
+      `${i(2)}logging: envFlag(${q(`${envPrefix}LOGGING`)}),`,
+      `${i(2)}benchmark: envFlag(${q(`${envPrefix}BENCHMARK`)}),`,
+      `${i(2)}slowQueryMs: envInteger(${q(`${envPrefix}SLOW_QUERY_MS`)}, 0),`,
+      `${i(1)}}${semi}`,
+      '}',
+      '',
+      ...(ts ? [] : ['/**', ' * An integer setting from the environment: unset or empty is undefined; anything else below `minimum` stops start-up.', ' * @param {string} name', ' * @param {number} minimum', ' * @returns {number | undefined}', ' */']),
+      ...(ts ? ['// An integer setting from the environment: unset or empty is undefined; anything else below `minimum` stops start-up.'] : []),
+      `${fn('envInteger')}(name${ts ? ': string' : ''}, minimum${ts ? ': number' : ''})${ts ? ': number | undefined' : ''} {`,
+      `${i(1)}const raw = (process.env[name] ?? ${q('')}).trim()${semi}`,
+      `${i(1)}if (raw === ${q('')}) return undefined${semi}`,
+      `${i(1)}if (!/^\\d+$/.test(raw) || Number(raw) < minimum) {`,
+      `${i(2)}throw new Error(\`\${name} must be an integer ≥ \${minimum}, got \${JSON.stringify(process.env[name])}\`)${semi}`,
+      `${i(1)}}`,
+      `${i(1)}return Number(raw)${semi}`,
+      '}',
+      '',
+      ...(ts ? [] : ['/**', ' * A switch from the environment: unset or empty is undefined (the options decide).', ' * @param {string} name', ' * @returns {boolean | undefined}', ' */']),
+      ...(ts ? ['// A switch from the environment: unset or empty is undefined (the options decide).'] : []),
+      `${fn('envFlag')}(name${ts ? ': string' : ''})${ts ? ': boolean | undefined' : ''} {`,
+      `${i(1)}const raw = (process.env[name] ?? ${q('')}).trim().toLowerCase()${semi}`,
+      `${i(1)}if (raw === ${q('')}) return undefined${semi}`,
+      `${i(1)}if ([${q('1')}, ${q('true')}, ${q('yes')}, ${q('on')}].includes(raw)) return true${semi}`,
+      `${i(1)}if ([${q('0')}, ${q('false')}, ${q('no')}, ${q('off')}].includes(raw)) return false${semi}`,
+      `${i(1)}throw new Error(\`\${name} must be true or false, got \${JSON.stringify(process.env[name])}\`)${semi}`,
+      '}',
+    );
+  }
+  return lines.join('\n');
 }
 
 /** jscodeshift entry point: `npx jscodeshift -t <this file> --processes=7 --maxConnections=100 <files>`. */
@@ -669,8 +1003,19 @@ export default function transformer(file: FileInfo, api: API, options: Jscodeshi
     idleInTransactionTimeout: number(options['idleInTransactionTimeout'] ?? options['idle-in-transaction-timeout']),
   });
   // jscodeshift's runner provides report(); its test helper applyTransform does not.
-  for (const reason of result.skipped) (api.report as API['report'] | undefined)?.(reason);
+  const report = api.report as API['report'] | undefined;
+  for (const reason of result.skipped) report?.(reason);
+  for (const announcement of result.announcements) report?.(formatAnnouncement(announcement));
+  for (const warning of result.warnings) report?.(`warning: ${warning.message}`);
   if (!result.changed) return result.skipped.length > 0 ? undefined : file.source;
   return restoreText(source, result.output);
 }
 
+/** `pool.max 100 → 12: 7 × 100 = 700 > …` (line 7), as the summary prints it. */
+export function formatAnnouncement(announcement: Announcement): string {
+  const old = announcement.old === null ? `unset (ran as ${String(announcement.effective)})` : String(announcement.old);
+  const where = announcement.environment === null ? `line ${announcement.line}` : `${announcement.environment}`;
+  const newValue = announcement.clampedToMax ? `${announcement.new} (at most max)` : String(announcement.new);
+  const condition = announcement.condition === null ? '' : `, ${announcement.condition}`;
+  return `${where}: ${announcement.key} ${old} → ${newValue}${condition}: ${announcement.why}`;
+}

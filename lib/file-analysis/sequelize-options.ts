@@ -6,6 +6,7 @@ import type { AnalysisHost } from './ast';
 import type { ResolvedObject, ResolvedValue } from './resolve-value';
 import type { SequelizeModule } from './sequelize-detection';
 
+import { findVariable, skipTypeWrappers } from './ast';
 import { readProperty, resolveValue } from './resolve-value';
 import { sequelizeConstructorModule } from './sequelize-detection';
 
@@ -63,7 +64,7 @@ function analyseConstruction(host: AnalysisHost, node: TSESTree.NewExpression): 
     options: { kind: 'unknown', node: optionsArgument },
   });
   if (args.some((argument) => argument.type === AST_NODE_TYPES.SpreadElement)) return unknown(null);
-  const [first, second, , fourth] = args;
+  const [first, second, , fourth] = args.map((argument) => withoutPoolSettings(host, argument));
   if (first === undefined) return none('credentials');
   if (args.length === 1) {
     const value = resolveValue(host, first);
@@ -84,6 +85,33 @@ function analyseConstruction(host: AnalysisHost, node: TSESTree.NewExpression): 
   }
   if (value.kind === 'null' || value.kind === 'undefined') return none('credentials');
   return unknown(fourth);
+}
+
+/**
+ * The codemod's `withPoolSettings(options)` (codemods/pool-config.ts) only fills pool keys the options leave unset
+ * and applies config switches: analysis reads the options inside it. Only a function of that name declared in
+ * the same file counts.
+ */
+function withoutPoolSettings(host: AnalysisHost, argument: TSESTree.Node): TSESTree.Node {
+  const call = skipTypeWrappers(argument);
+  if (
+    call.type !== AST_NODE_TYPES.CallExpression ||
+    call.callee.type !== AST_NODE_TYPES.Identifier ||
+    call.callee.name !== 'withPoolSettings' ||
+    call.arguments.length !== 1
+  ) {
+    return argument;
+  }
+  const [inner] = call.arguments;
+  const variable = findVariable(host, call.callee);
+  const declared = variable?.defs.some((def) => def.node.type === AST_NODE_TYPES.FunctionDeclaration) === true;
+  return declared && inner !== undefined && inner.type !== AST_NODE_TYPES.SpreadElement ? inner : argument;
+}
+
+/** True when the construction's options go through the codemod's withPoolSettings(), so db.options config applies. */
+export function usesPoolSettings(construction: SequelizeConstruction): boolean {
+  const last = construction.node.arguments.at(-1);
+  return last !== undefined && construction.optionsArgument !== null && skipTypeWrappers(last) !== skipTypeWrappers(construction.optionsArgument);
 }
 
 /** What is known about the `pool` option of one construction. */

@@ -59,32 +59,20 @@ afterEach(() => {
 });
 
 describe('codemod command', () => {
-  it('migrates server/db/sequelize.js and config/default.json, then finds nothing left to do', () => {
+  it('migrates server/db/sequelize.js, announces each change, leaves config alone, then finds nothing left to do', () => {
     const first = codemod('--processes', '7', '--max-connections', '100');
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain('changed server/db/sequelize.js');
-    expect(first.stdout).toContain('changed config/default.json (db.options)');
-    expect(first.stdout).toContain('1 changed / 0 unchanged / 0 skipped / 0 errors');
+    expect(first.stdout).toContain('changed server/db/sequelize.js\n  line 7: pool.max 100 → 12: 7 × 100 = 700 > 97 usable PostgreSQL connections (100 − 3 reserved)\n');
+    expect(first.stdout).toContain('  line 7: pool.acquire unset (ran as 60000) → 30000:');
+    expect(first.stdout).toContain('1 changed / 0 unchanged / 0 skipped / 0 errors / 0 warnings');
     expect(first.stdout).toContain('budget: 7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)');
 
     const module = read('server/db/sequelize.js');
-    expect(module).toContain('const POOL_DEFAULTS = { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 };');
-    expect(module).toContain('pool: { ...POOL_DEFAULTS, ...DB_OPTIONS.pool },');
-
-    // The JSON edit keeps every original line and the file's two-space indentation.
-    const original = readFileSync(path.join(EXAMPLE, 'config', 'default.json'), 'utf8').split('\n');
-    const edited = read('config/default.json');
-    const parsed = JSON.parse(edited) as { db: { options: unknown; host: string } };
-    expect(parsed.db.options).toEqual({
-      pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },
-      logging: false,
-      benchmark: false,
-      slowQueryMs: null,
-    });
-    const unchangedLines = original.filter((line) => !line.includes('"password"'));
-    for (const line of unchangedLines) expect(edited.split('\n')).toContain(line);
-    expect(edited).toContain('\n    "options": {\n      "pool": {\n        "max": 12,');
+    expect(module).toContain('  withPoolSettings({\n');
+    expect(module).toContain('    pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },\n');
+    // db.options is optional: config files are read by the generated code, never rewritten.
+    expect(read('config/default.json')).toBe(readFileSync(path.join(EXAMPLE, 'config', 'default.json'), 'utf8'));
 
     git('add', '-A');
     git('-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qm', 'migrated');
@@ -111,7 +99,7 @@ describe('codemod command', () => {
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual({ max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000, logging: false, benchmark: false });
 
-    // Config overrides reach the pool and switch logging on, through the file's logger.
+    // Config overrides reach the pool and switch logging on (console.log: the options had no logging function).
     writeFileSync(
       path.join(app, 'config', 'dev.json'),
       JSON.stringify({ db: { options: { pool: { max: 4 }, logging: true, benchmark: true } } }),
@@ -132,9 +120,9 @@ describe('codemod command', () => {
     expect(result.stdout).toContain('--- a/server/db/sequelize.js');
     expect(result.stdout).toContain('+++ b/server/db/sequelize.js');
     expect(result.stdout).toContain('-    pool: { max: 100 },');
-    expect(result.stdout).toContain('+    pool: { ...POOL_DEFAULTS, ...DB_OPTIONS.pool },');
-    expect(result.stdout).toContain('--- a/config/default.json');
-    expect(result.stdout).toContain('1 would change / 0 unchanged / 0 skipped / 0 errors');
+    expect(result.stdout).toContain('+    pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },');
+    expect(result.stdout).not.toContain('--- a/config/default.json');
+    expect(result.stdout).toContain('1 would change / 0 unchanged / 0 skipped / 0 errors / 0 warnings');
     expect(treeHash()).toBe(before);
   });
 
@@ -142,7 +130,7 @@ describe('codemod command', () => {
     const before = treeHash();
     const result = codemod('--print', '--dry', '--processes', '7');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain("const DB_OPTIONS = config.has('db.options') ? config.get('db.options') : {};\n");
+    expect(result.stdout).toContain("  const options = config.has('db.options') ? config.get('db.options') : {};\n");
     expect(result.stdout).toContain("module.exports = { sequelize, Sequelize, poolStats, forceReleasePool };\n");
     expect(treeHash()).toBe(before);
   });
@@ -159,7 +147,7 @@ describe('codemod command', () => {
     expect(treeHash()).toBe(before);
     const forced = codemod('--processes', '7', '--force');
     expect(forced.status).toBe(0);
-    expect(read('server/db/sequelize.js')).toContain('POOL_DEFAULTS');
+    expect(read('server/db/sequelize.js')).toContain('withPoolSettings(');
   });
 
   it('reports an unparsable file, leaves it byte-identical and exits 1', () => {
@@ -176,16 +164,31 @@ describe('codemod command', () => {
     expect(read('server/db/broken.js')).toBe(broken);
   });
 
-  it('leaves an invalid JSON config untouched and exits 1', () => {
-    writeFileSync(path.join(app, 'config', 'broken.json'), '{ "db": { "host": "x", } }\n');
+  it('warns and exits 1, printing no budget line, when it cannot prove a pool fits', () => {
+    writeFileSync(
+      path.join(app, 'server', 'db', 'spread.js'),
+      "const { Sequelize } = require('sequelize');\nconst config = require('config');\nmodule.exports = new Sequelize('postgres://db', { ...config.get('db.options') });\n",
+    );
     git('add', '-A');
-    git('-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qm', 'broken config');
-    const result = codemod('--config', 'config/broken.json', '--processes', '7');
+    git('-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qm', 'spread');
+    const result = codemod('server/db/spread.js', '--processes', '7');
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('error   config/broken.json: invalid JSON');
-    expect(read('config/broken.json')).toBe('{ "db": { "host": "x", } }\n');
-    // All or nothing: the module is not migrated without the config it reads.
-    expect(read('server/db/sequelize.js')).not.toContain('POOL_DEFAULTS');
+    expect(result.stdout).toContain(
+      "  warning: new Sequelize at line 3: its pool comes from config.get('db.options'); the codemod cannot see its max, so it cannot promise 7 processes × max 12",
+    );
+    expect(result.stdout).toContain('1 changed / 0 unchanged / 0 skipped / 0 errors / 1 warnings');
+    expect(result.stdout).toContain('budget: not promised: 1 pool above could not be proven to fit');
+    expect(result.stdout).not.toMatch(/^budget: 7 processes/mu);
+  });
+
+  it('refuses, with the arithmetic, a budget no pool fits (never max: 0)', () => {
+    const before = treeHash();
+    const result = codemod('--processes', '200', '--max-connections', '100');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'eslint-plugin-sequelize-pool: no pool fits: 200 processes × max 1 = 200 > 87 connections (100 − 3 reserved − 10 kept for migrations, psql and monitoring); raise --max-connections or run fewer processes\n',
+    );
+    expect(treeHash()).toBe(before);
   });
 
   it.each([

@@ -4,52 +4,100 @@ const config = require('config');
 const { Sequelize } = require('sequelize');
 const logger = require('../lib/logger');
 
-// Connection pool, made explicit and config-driven by eslint-plugin-sequelize-pool's codemod.
-// Without these keys Sequelize v6 uses max 5, min 0, idle 10000, acquire 60000, evict 1000.
+// Connection pool made explicit by eslint-plugin-sequelize-pool's codemod (docs/codemod.md).
+// A lifecycle key left unset runs as Sequelize v6's default: max 5, min 0, idle 10000, acquire 60000, evict
+//   1000.
 // 7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved).
-// max 12 is the largest that fits after keeping 10 connections (10% of max_connections, at least 5)
-//   for migrations, psql and monitoring.
-// Override any key with db.options.pool in config; db.options.logging, .benchmark and .slowQueryMs
-//   switch query logging.
-const POOL_DEFAULTS = { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 };
-const DB_OPTIONS = config.has('db.options') ? config.get('db.options') : {};
+// max 12 is the largest that fits after keeping 10 connections (10% of max_connections, at least 5) for
+//   migrations, psql and monitoring.
+// withPoolSettings() changes only what the options leave unset, then applies db.options.pool from config;
+//   db.options.logging, .benchmark and .slowQueryMs switch query logging (unset: as the options say).
+/** @typedef {{ pool: Record<string, number>, logging?: boolean, benchmark?: boolean, slowQueryMs?: number }} DatabaseSettings */
 
-// Query logging is off unless settings.logging or settings.slowQueryMs is set. With slowQueryMs, only queries
-// at least that slow are logged, at warn level, to find the slow queries that hold connections. With
-// benchmark on, Sequelize passes the elapsed time (ms) as the second argument.
-function queryLogging(settings, log, warn) {
-  const slowQueryMs = settings.slowQueryMs;
-  if (!settings.logging && slowQueryMs == null) return false;
-  return (message, elapsedOrOptions) => {
-    const elapsedMs = typeof elapsedOrOptions === 'number' ? elapsedOrOptions : undefined;
-    if (slowQueryMs != null) {
-      if (elapsedMs !== undefined && elapsedMs >= slowQueryMs) warn(`${message} (${elapsedMs} ms)`);
-      return;
-    }
-    log(elapsedMs === undefined ? message : `${message} (${elapsedMs} ms)`);
+/**
+ * @param {import('sequelize').Options | string | undefined} options
+ * @returns {import('sequelize').Options}
+ */
+function withPoolSettings(options) {
+  // A URL (new Sequelize(url)) or no options at all: nothing to fill in.
+  if (typeof options === 'string' || options === undefined || options === null) return /** @type {any} */ (options);
+  const given = /** @type {{ pool?: Record<string, unknown>, logging?: unknown, benchmark?: unknown }} */ (options);
+  const defaults = { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 };
+  const settings = databaseSettings();
+  /** @type {Record<string, unknown>} */
+  const pool = { ...given.pool };
+  for (const [key, value] of Object.entries(defaults)) {
+    if (pool[key] !== undefined) continue;
+    // A min filled in here never exceeds the pool's max: sequelize-pool refuses min > max.
+    pool[key] = key === 'min' && Number(pool.max) < value ? Number(pool.max) : value;
+  }
+  Object.assign(pool, settings.pool);
+  if (Object.keys(settings.pool).length > 0 && Number(pool.min) > Number(pool.max)) pool.min = pool.max;
+  /** @type {Record<string, unknown>} */
+  const result = { ...given, pool };
+  const slow = settings.slowQueryMs !== undefined;
+  if (settings.logging !== undefined || slow) result.logging = queryLogging(settings, given.logging);
+  if (settings.benchmark !== undefined || slow) result.benchmark = settings.benchmark === true || slow;
+  return /** @type {import('sequelize').Options} */ (result);
+}
+
+/**
+ * Query logging once config or the environment switches it: the options' own function stays the sink.
+ * @param {DatabaseSettings} settings
+ * @param {unknown} logging
+ * @returns {false | ((...args: unknown[]) => void)}
+ */
+function queryLogging(settings, logging) {
+  const sink = typeof logging === 'function' ? /** @type {(...args: unknown[]) => void} */ (logging) : console.log;
+  const { slowQueryMs } = settings;
+  if (slowQueryMs === undefined) return settings.logging === true ? sink : false;
+  // With benchmark on, Sequelize passes the elapsed time (ms) as the second argument.
+  return (...args) => {
+    const [message, elapsedMs] = args;
+    if (typeof elapsedMs !== 'number' || elapsedMs < slowQueryMs) return;
+    if (sink === console.log) console.warn(`${String(message)} Elapsed time: ${elapsedMs}ms`);
+    else sink(...args);
   };
 }
 
-// Elapsed times need benchmark: on when settings.benchmark is, or when slowQueryMs needs them.
-function queryBenchmark(settings) {
-  return Boolean(settings.benchmark) || settings.slowQueryMs != null;
+/** @returns {DatabaseSettings} */
+function databaseSettings() {
+  const options = config.has('db.options') ? config.get('db.options') : {};
+  /** @type {Record<string, unknown>} */
+  const given = { .../** @type {{ pool?: Record<string, unknown> }} */ (options).pool };
+  /** @type {Record<string, number>} */
+  const pool = {};
+  for (const key of ['max', 'min', 'idle', 'acquire', 'evict']) {
+    const value = given[key];
+    if (value === undefined || value === null) continue;
+    if (!Number.isInteger(value) || Number(value) < (key === 'max' ? 1 : 0)) {
+      throw new Error(`db.options.pool.${key} must be an integer ≥ ${key === 'max' ? 1 : 0}, got ${JSON.stringify(value)}`);
+    }
+    pool[key] = Number(value);
+  }
+  const { logging, benchmark, slowQueryMs } = /** @type {{ logging?: unknown, benchmark?: unknown, slowQueryMs?: unknown }} */ (options);
+  return {
+    pool,
+    logging: logging === undefined || logging === null ? undefined : Boolean(logging),
+    benchmark: benchmark === undefined || benchmark === null ? undefined : Boolean(benchmark),
+    slowQueryMs: typeof slowQueryMs === 'number' ? slowQueryMs : undefined,
+  };
 }
 
 const sequelize = new Sequelize(
   config.get('db.database'),
   config.get('db.username'),
   config.get('db.password'),
-  {
+  withPoolSettings({
     host: config.get('db.host'),
     port: config.get('db.port'),
     dialect: 'postgres',
-    logging: queryLogging(DB_OPTIONS, (message) => logger.debug(message), (message) => logger.warn(message)),
+    logging: false,
     dialectOptions: {
       application_name: `legacy-server:${logger.processName}`,
     },
-    pool: { ...POOL_DEFAULTS, ...DB_OPTIONS.pool },
-    benchmark: queryBenchmark(DB_OPTIONS),
-  }
+    pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },
+  })
 );
 
 // ---------------------------------------------------------------------------
