@@ -6,6 +6,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { MigrationResult, PoolConfigOptions } from '../codemods/pool-config';
 import type { PlannedWrite } from '../lib/edits/file-plan';
 import type { SourceFile } from '../lib/edits/source-file';
+import type { LifecycleKey } from '../lib/sequelize-facts';
 import type { CliIO } from './io';
 
 import { BudgetError, formatAnnouncement, migratePoolConfig, planBudget } from '../codemods/pool-config';
@@ -14,6 +15,7 @@ import { SourceParseError } from '../lib/file-analysis/source-analysis';
 import { applyPlannedWrites, writeRefusal } from '../lib/edits/file-plan';
 import { isInside, uncommittedChanges, workTreeOf } from '../lib/edits/repository';
 import { encodeText, readSourceFile } from '../lib/edits/source-file';
+import { addDbOptions, ConfigFileError, findNodeConfigDefault } from './config-files';
 import { integerOption, parseCommandLine, UsageError } from './io';
 
 export const CODEMOD_HELP = `Usage: eslint-plugin-sequelize-pool codemod [paths...] [options]
@@ -229,6 +231,7 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
   const counts = { changed: 0, unchanged: 0, skipped: 0, errors: 0 };
   const skippedReasons: string[] = [];
   const warnings: string[] = [];
+  const configTargets = new Map<string, Record<LifecycleKey, number>>();
   /** Per file, what changes and why (announcements, warnings, notes), printed under the file's line. */
   const details = new Map<string, string[]>();
   const writes: PlannedWrite[] = [];
@@ -288,6 +291,36 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     counts.changed += 1;
     writes.push({ file: sourceFile, bytes: encodeText(sourceFile, result.output) });
     changes.push({ shown: relative(file), note: '', before: source, after: result.output, config: false, print: args.print });
+    if (result.configPool !== null) {
+      const configFile = findNodeConfigDefault(file, cwd);
+      if (configFile !== null) configTargets.set(configFile, result.configPool);
+    }
+  }
+
+  // node-config: the module's pool values also go to config/default.json as db.options.pool (same values).
+  for (const [configFile, pool] of configTargets) {
+    guard.check(configFile);
+    const sourceFile = readTarget(configFile);
+    if (sourceFile === null) continue;
+    const text = sourceFile.text;
+    let updated: string;
+    try {
+      updated = addDbOptions(text, pool);
+    } catch (error) {
+      counts.errors += 1;
+      io.stderr(
+        error instanceof ConfigFileError
+          ? `error   ${relative(configFile)}: ${error.message}; left unchanged`
+          : `error   ${relative(configFile)}: internal error (${firstLine(error)}); left unchanged, please report it`,
+      );
+      continue;
+    }
+    if (updated === text) {
+      io.stdout(`unchanged ${relative(configFile)} (db.options.pool already set)`);
+      continue;
+    }
+    writes.push({ file: sourceFile, bytes: encodeText(sourceFile, updated) });
+    changes.push({ shown: relative(configFile), note: ' (db.options.pool, the same values as the module)', before: text, after: updated, config: true, print: false });
   }
 
   // All or nothing: a run with an error writes no file, and a write that fails puts back the ones written.

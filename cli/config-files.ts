@@ -30,8 +30,9 @@ function formattingOf(text: string): FormattingOptions {
 }
 
 /**
- * Adds `db.options` (pool, logging, benchmark, slowQueryMs) to a node-config JSON text where keys are missing,
- * never overwriting a key the user set. Edits the text in place, so formatting and key order survive.
+ * Adds `db.options.pool` (the module's own pool values) to a node-config JSON text where keys are missing,
+ * never overwriting a key the user set. Logging switches are not written: unset, they leave the module's own
+ * logging as it was. Edits the text in place, so formatting and key order survive.
  * Throws ConfigFileError on invalid JSON.
  */
 export function addDbOptions(text: string, pool: Record<LifecycleKey, number>): string {
@@ -46,9 +47,6 @@ export function addDbOptions(text: string, pool: Record<LifecycleKey, number>): 
   if (tree.type !== 'object') throw new ConfigFileError('the top level is not a JSON object');
   const wanted: [(string | number)[], unknown][] = [
     ...LIFECYCLE_KEYS.map((key): [(string | number)[], unknown] => [['db', 'options', 'pool', key], pool[key]]),
-    [['db', 'options', 'logging'], false],
-    [['db', 'options', 'benchmark'], false],
-    [['db', 'options', 'slowQueryMs'], null],
   ];
   const formattingOptions = formattingOf(text);
   let output = text;

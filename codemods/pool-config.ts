@@ -22,14 +22,16 @@ import type { SequelizeConstruction } from '../lib/file-analysis/sequelize-optio
 import type { TextEdit } from '../lib/edits/text-edits';
 import type { LifecycleKey } from '../lib/sequelize-facts';
 
-import { skipTypeWrappers, staticKeyName, staticString } from '../lib/file-analysis/ast';
+import { skipTypeWrappers, staticString } from '../lib/file-analysis/ast';
 import { readProperty, resolveValue } from '../lib/file-analysis/resolve-value';
 import { availableConnections, connectionsPerInstance, describeAvailable, headroomFor, largestFittingMax, processCount } from '../lib/project/pool-budget';
 import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL } from '../lib/sequelize-facts';
 import { poolsInsideReplication, usesReplication } from '../lib/file-analysis/sequelize-options';
 import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
-import { appendObjectEntries, applyTextEdits, lineIndentation } from '../lib/edits/text-edits';
+import { appendObjectEntries, applyTextEdits } from '../lib/edits/text-edits';
 import { sequelizeVersionFor } from './sequelize-version';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 /** jscodeshift parses nothing for this transform, but its runner wants a parser name. */
 export const parser = 'tsx';
@@ -107,6 +109,12 @@ export interface MigrationResult {
   /** Facts worth knowing that change nothing (`idle: 0 runs as 30000 ms`). */
   notes: string[];
   budget: BudgetPlan | null;
+  /**
+   * For a node-config module with one instance whose whole pool is now literal: the same values, for the
+   * command to add as `db.options.pool` to config/default.json (config-driven from then on; it changes nothing at
+   * migration time, because they are the values the code already has). Null otherwise.
+   */
+  configPool: Record<LifecycleKey, number> | null;
 }
 
 /** The budget flags cannot be met: not even `max: 1` per process fits. */
@@ -121,13 +129,15 @@ export interface DatabaseLimits {
   check: string;
 }
 
+const POSTGRES_LIMITS: DatabaseLimits = {
+  name: 'PostgreSQL',
+  maxConnections: POSTGRES_DEFAULTS.maxConnections,
+  reserved: POSTGRES_DEFAULTS.superuserReservedConnections,
+  check: 'SHOW max_connections',
+};
+
 const DATABASES: Record<string, DatabaseLimits> = {
-  postgres: {
-    name: 'PostgreSQL',
-    maxConnections: POSTGRES_DEFAULTS.maxConnections,
-    reserved: POSTGRES_DEFAULTS.superuserReservedConnections,
-    check: 'SHOW max_connections',
-  },
+  postgres: POSTGRES_LIMITS,
   // MySQL and MariaDB keep one connection beyond max_connections for an account with SUPER / CONNECTION_ADMIN.
   mysql: { name: 'MySQL', maxConnections: 151, reserved: 1, check: "SHOW VARIABLES LIKE 'max_connections'" },
   mariadb: { name: 'MariaDB', maxConnections: 151, reserved: 1, check: "SHOW VARIABLES LIKE 'max_connections'" },
@@ -139,7 +149,7 @@ export { headroomFor } from '../lib/project/pool-budget';
 
 /** The `max` each process gets: `--max`, else the largest that fits the budget after headroom. Throws BudgetError. */
 export function planBudget(options: PoolConfigOptions, replicated: boolean, dialect: string | null = null): BudgetPlan {
-  const database = DATABASES[dialect ?? 'postgres'] ?? DATABASES['postgres'] as DatabaseLimits;
+  const database: DatabaseLimits = DATABASES[dialect ?? 'postgres'] ?? POSTGRES_LIMITS;
   const maxConnections = options.maxConnections ?? database.maxConnections;
   const reserved = options.reserved ?? database.reserved;
   const processes = options.processes ?? 1;
@@ -373,6 +383,8 @@ interface Context {
   announcements: Announcement[];
   warnings: MigrationWarning[];
   notes: string[];
+  /** Per migrated construction: its pool after the edit when every lifecycle key is a literal, else null. */
+  finalPools: (Record<LifecycleKey, number> | null)[];
 }
 
 const WHY: Record<LifecycleKey, string> = {
@@ -394,6 +406,7 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     warnings: [],
     notes: [],
     budget: null,
+    configPool: null,
     ...extra,
   });
   if (analysed.constructions.length === 0) return unchanged([]);
@@ -411,6 +424,7 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     announcements: [],
     warnings: [],
     notes: [],
+    finalPools: [],
   };
 
   const skipped: string[] = [];
@@ -447,7 +461,9 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
   }
 
   const first = migrated[0] as { construction: SequelizeConstruction; budget: BudgetPlan };
-  const configBinding = nodeConfigBinding(analysed);
+  // The generated code reads db.options from config: an app whose config already has db.options (for something
+  // else) would change, so it gets the environment switches instead.
+  const configBinding = nodeConfigDefinesDbOptions(file) ? null : nodeConfigBinding(analysed);
   const envPrefix = environmentPrefix(source);
   if (configBinding === null && envPrefix === null) {
     return unchanged([...skipped, 'the file already reads DB_POOL_* and SEQUELIZE_POOL_* variables of its own; the codemod would not add switches that change what they do']);
@@ -491,7 +507,26 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     warnings: context.warnings,
     notes: context.notes,
     budget: first.budget,
+    configPool: configBinding !== null && context.finalPools.length === 1 ? (context.finalPools[0] ?? null) : null,
   };
+}
+
+/** True when a node-config directory above `file` mentions db.options in any of its files (or cannot be read). */
+function nodeConfigDefinesDbOptions(file: string): boolean {
+  for (let directory = path.dirname(path.resolve(file)); ; directory = path.dirname(directory)) {
+    const configDirectory = path.join(directory, 'config');
+    if (existsSync(configDirectory) && statSync(configDirectory).isDirectory()) {
+      return readdirSync(configDirectory).some((name) => {
+        try {
+          const text = readFileSync(path.join(configDirectory, name), 'utf8');
+          return /\bdb\b[\s\S]*\boptions\b/u.test(text) && /["']?options["']?\s*:/u.test(text);
+        } catch {
+          return false;
+        }
+      });
+    }
+    if (path.dirname(directory) === directory) return false;
+  }
 }
 
 function declares(analysed: AnalysedSource, name: string): boolean {
@@ -522,6 +557,7 @@ function migrateConstruction(
   const { node } = construction;
   const newPool = `pool: { ${LIFECYCLE_KEYS.map((key) => `${key}: ${key === 'max' ? newMax : key === 'min' ? Math.min(RECOMMENDED_POOL.min, newMax) : RECOMMENDED_POOL[key]}`).join(', ')} }`;
   if (construction.options.kind === 'undefined' || uriOnly) {
+    context.finalPools.push(null);
     for (const key of LIFECYCLE_KEYS) {
       const recommended = key === 'max' ? newMax : key === 'min' ? Math.min(RECOMMENDED_POOL.min, newMax) : RECOMMENDED_POOL[key];
       announce({
@@ -653,6 +689,17 @@ function migrateConstruction(
       }
     }
 
+    // The pool after the edit, when every lifecycle key is a number literal written here.
+    const final: Partial<Record<LifecycleKey, number>> = {};
+    for (const key of LIFECYCLE_KEYS) {
+      const value = known(key);
+      const inserted = pool[key];
+      if (inserted !== undefined) final[key] = Number(inserted);
+      else if (value?.kind === 'number' && !value.viaFallback && value.node.type === AST_NODE_TYPES.Literal) {
+        final[key] = key === 'max' && effectiveMax !== null ? effectiveMax : value.value;
+      }
+    }
+    context.finalPools.push(!mayBeSpread && LIFECYCLE_KEYS.every((key) => final[key] !== undefined) ? (final as Record<LifecycleKey, number>) : null);
     const entries = LIFECYCLE_KEYS.filter((key) => pool[key] !== undefined).map((key) => `${key}: ${pool[key] ?? ''}`);
     if (entries.length > 0) {
       if (literal !== null) {
@@ -662,6 +709,7 @@ function migrateConstruction(
       }
     }
   } else {
+    context.finalPools.push(null);
     // Hidden: withPoolSettings fills each lifecycle key the options leave unset, at run time. A single
     // argument of unknown kind may be a URL: withPoolSettings hands a string back untouched.
     const single = construction.form === 'unknown' && construction.node.arguments.length === 1;

@@ -130,7 +130,7 @@ describe('symbolic links', () => {
     expect(result.status).toBe(0);
     expect(lstatSync(path.join(app, MODULE)).isSymbolicLink()).toBe(true);
     expect(readlinkSync(path.join(app, MODULE))).toBe('real-sequelize.js');
-    expect(readFileSync(path.join(app, 'server', 'db', 'real-sequelize.js'), 'utf8')).toContain('...POOL_DEFAULTS');
+    expect(readFileSync(path.join(app, 'server', 'db', 'real-sequelize.js'), 'utf8')).toContain('withPoolSettings(');
     expect(leftovers()).toEqual([]);
   });
 
@@ -158,7 +158,7 @@ describe('modes and owners', () => {
     commitAll('mode');
     const result = run(['--processes', '7']);
     expect(result.status).toBe(0);
-    expect(bytesOf(MODULE).toString()).toContain('...POOL_DEFAULTS');
+    expect(bytesOf(MODULE).toString()).toContain('withPoolSettings(');
     expect(statSync(path.join(app, MODULE)).mode & 0o7777).toBe(mode);
   });
 
@@ -247,7 +247,7 @@ describe('encodings and line endings', () => {
     expect(result.status).toBe(0);
     const after = bytesOf(MODULE);
     expect([...after.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(after.toString('utf8', 3)).toContain('pool: { ...POOL_DEFAULTS, ...DB_OPTIONS.pool },');
+    expect(after.toString('utf8', 3)).toContain('pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },');
     expectBytesKept(before, after);
   });
 
@@ -289,7 +289,7 @@ describe('parsing', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(bytesOf(MODULE).toString()).toMatch(/^\/\* eslint-env node \*\/\n'use strict';/u);
-    expect(bytesOf(MODULE).toString()).toContain('...POOL_DEFAULTS');
+    expect(bytesOf(MODULE).toString()).toContain('withPoolSettings(');
   });
 
   it('skips a file over the size limit with the reason, unread', () => {

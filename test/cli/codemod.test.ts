@@ -59,7 +59,7 @@ afterEach(() => {
 });
 
 describe('codemod command', () => {
-  it('migrates server/db/sequelize.js, announces each change, leaves config alone, then finds nothing left to do', () => {
+  it('migrates server/db/sequelize.js and its pool into config/default.json, announces each change, then finds nothing left to do', () => {
     const first = codemod('--processes', '7', '--max-connections', '100');
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
@@ -71,8 +71,12 @@ describe('codemod command', () => {
     const module = read('server/db/sequelize.js');
     expect(module).toContain('  withPoolSettings({\n');
     expect(module).toContain('    pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },\n');
-    // db.options is optional: config files are read by the generated code, never rewritten.
-    expect(read('config/default.json')).toBe(readFileSync(path.join(EXAMPLE, 'config', 'default.json'), 'utf8'));
+    expect(first.stdout).toContain('changed config/default.json (db.options.pool, the same values as the module)');
+    // The JSON edit keeps every original line and the file's two-space indentation, and adds only the pool.
+    const original = readFileSync(path.join(EXAMPLE, 'config', 'default.json'), 'utf8').split('\n');
+    const edited = read('config/default.json');
+    expect((JSON.parse(edited) as { db: { options: unknown } }).db.options).toEqual({ pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 } });
+    for (const line of original.filter((entry) => !entry.includes('"password"'))) expect(edited.split('\n')).toContain(line);
 
     git('add', '-A');
     git('-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qm', 'migrated');
@@ -121,7 +125,7 @@ describe('codemod command', () => {
     expect(result.stdout).toContain('+++ b/server/db/sequelize.js');
     expect(result.stdout).toContain('-    pool: { max: 100 },');
     expect(result.stdout).toContain('+    pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },');
-    expect(result.stdout).not.toContain('--- a/config/default.json');
+    expect(result.stdout).toContain('--- a/config/default.json');
     expect(result.stdout).toContain('1 would change / 0 unchanged / 0 skipped / 0 errors / 0 warnings');
     expect(treeHash()).toBe(before);
   });

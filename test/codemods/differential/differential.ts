@@ -12,6 +12,7 @@ import path from 'node:path';
 
 import type { Announcement, MigrationResult, PoolConfigOptions } from '../../../codemods/pool-config';
 
+import { addDbOptions, findNodeConfigDefault } from '../../../cli/config-files';
 import { migratePoolConfig } from '../../../codemods/pool-config';
 import { analyseSource } from '../../../lib/file-analysis/source-analysis';
 
@@ -239,6 +240,9 @@ export async function runDifferential({ directory, entry, options }: Differentia
     const runs = [...environments(environmentVariablesRead(directory)), ...extraRuns];
     const original = await loadRuns(app, entry, runs);
     writeFileSync(file, result.output);
+    // The command also writes the module's pool to node-config's default.json (the same values): do the same.
+    const configFile = result.configPool === null ? null : findNodeConfigDefault(file, app);
+    if (configFile !== null && result.configPool !== null) writeFileSync(configFile, addDbOptions(readFileSync(configFile, 'utf8'), result.configPool));
     const migrated = await loadRuns(app, entry, runs);
     const originalLines = constructionLines(source, file);
     const migratedLines = constructionLines(result.output, file);
