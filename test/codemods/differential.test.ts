@@ -135,7 +135,8 @@ describe('the corpus: real setup modules', () => {
 
   // Each case waits on two child processes: run a few at once.
   describe.concurrent.each(CASES)('$slug ($entry)', (entry) => {
-    it('loads the same in every environment except as announced; skips say why; a second run changes nothing', async ({ expect }) => {
+    // Two child processes per module, several environments each, on a shared machine: minutes, not seconds.
+    it('loads the same in every environment except as announced; skips say why; a second run changes nothing', { timeout: 300_000 }, async ({ expect }) => {
       const report = await runDifferential({ directory: path.join(CORPUS, entry.slug), entry: entry.entry, options: OPTIONS });
       const { result } = report;
       tally.modules += 1;
@@ -163,7 +164,7 @@ describe('the fixture pairs and the example app', () => {
     .filter((file) => file.includes('.input.') && readdirSync(FIXTURES).includes(file.replace('.input.', '.output.')))
     .sort();
 
-  it.concurrent.for(pairs)('%s loads the same except as announced', async (file, { expect }) => {
+  it.concurrent.for(pairs)('%s loads the same except as announced', { timeout: 300_000 }, async (file, { expect }) => {
     const name = file.split('.input.')[0] ?? file;
     const optionsFile = path.join(FIXTURES, `${name}.options.json`);
     const options = readdirSync(FIXTURES).includes(`${name}.options.json`)
@@ -177,7 +178,7 @@ describe('the fixture pairs and the example app', () => {
     expectOnlyAnnouncedDifferences(await runDifferential({ directory, entry, options }), expect);
   });
 
-  it('the incident example (examples/legacy-server) with its own config files and logger', async () => {
+  it('the incident example (examples/legacy-server) with its own config files and logger', { timeout: 300_000 }, async () => {
     const report = await runDifferential({ directory: EXAMPLE, entry: 'server/db/sequelize.js', options: { processes: 7, maxConnections: 100 } });
     expectOnlyAnnouncedDifferences(report, expect);
     // The over-budget max is the one value that changes besides the lifecycle keys left unset.
