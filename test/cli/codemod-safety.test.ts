@@ -218,7 +218,7 @@ describe('all or nothing per run', () => {
     expect(result.stderr).not.toMatch(/^\s+at /mu);
     // Before: the module was written, then the config failed (exit 1): half a migration.
     if (result.status !== 0) expect(snapshot()).toBe(before);
-    else expect(bytesOf(MODULE).toString()).toContain('POOL_DEFAULTS');
+    else expect(bytesOf(MODULE).toString()).toContain('withPoolSettings(');
   });
 });
 
@@ -258,7 +258,7 @@ describe('encodings and line endings', () => {
     const before = bytesOf(MODULE);
     const result = run(['--processes', '7']);
     expect(result.status).toBe(0);
-    expect(bytesOf(MODULE).toString()).toContain('POOL_DEFAULTS');
+    expect(bytesOf(MODULE).toString()).toContain('withPoolSettings(');
     // Every rewritten file (the module, and the config when the codemod edits it) has CRLF only.
     for (const file of [MODULE, CONFIG]) expect(bytesOf(file).toString().replaceAll('\r\n', '')).not.toMatch(/[\r\n]/u);
     expectBytesKept(before, bytesOf(MODULE));
