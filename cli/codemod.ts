@@ -34,6 +34,8 @@ Options:
   --max <n>                         Use this pool max instead of computing one
   --idle-in-transaction-timeout <ms>
                                     Add PostgreSQL's idle_in_transaction_session_timeout to dialectOptions
+  --config <file>                   node-config JSON file to add the module's pool to as db.options.pool
+                                    (repeatable; default: the config/default.json next to the module)
   --dry                             Write nothing; print a unified diff per file
   --print                           Print each rewritten file
   --force                           Run even when the git working tree has uncommitted changes
@@ -48,6 +50,7 @@ tree, or a path outside the repository.`;
 interface CodemodArgs {
   paths: string[];
   options: PoolConfigOptions;
+  configFiles: string[];
   dry: boolean;
   print: boolean;
   force: boolean;
@@ -63,6 +66,7 @@ export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' 
       reserved: { type: 'string' },
       max: { type: 'string' },
       'idle-in-transaction-timeout': { type: 'string' },
+      config: { type: 'string', multiple: true },
       dry: { type: 'boolean' },
       print: { type: 'boolean' },
       force: { type: 'boolean' },
@@ -81,6 +85,7 @@ export function parseCodemodArgs(argv: readonly string[]): CodemodArgs | 'help' 
   return {
     paths: positionals,
     options,
+    configFiles: values.config ?? [],
     dry: values.dry === true,
     print: values.print === true,
     force: values.force === true,
@@ -292,8 +297,9 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     writes.push({ file: sourceFile, bytes: encodeText(sourceFile, result.output) });
     changes.push({ shown: relative(file), note: '', before: source, after: result.output, config: false, print: args.print });
     if (result.configPool !== null) {
-      const configFile = findNodeConfigDefault(file, cwd);
-      if (configFile !== null) configTargets.set(configFile, result.configPool);
+      const explicit = args.configFiles.map((entry) => path.resolve(cwd, entry));
+      const found = explicit.length > 0 ? explicit : [findNodeConfigDefault(file, cwd)].filter((entry) => entry !== null);
+      for (const configFile of found) configTargets.set(configFile, result.configPool);
     }
   }
 

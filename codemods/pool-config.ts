@@ -28,6 +28,7 @@ import { availableConnections, connectionsPerInstance, describeAvailable, headro
 import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL } from '../lib/sequelize-facts';
 import { poolsInsideReplication, usesReplication } from '../lib/file-analysis/sequelize-options';
 import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
+import { editableText, restoreText } from '../lib/edits/source-file';
 import { appendObjectEntries, applyTextEdits } from '../lib/edits/text-edits';
 import { sequelizeVersionFor } from './sequelize-version';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';

@@ -145,7 +145,7 @@ describe('`codemod workflow run` on a copy of the example app', () => {
     const before = snapshot(app);
     const result = workflowRun(app, { processes: '7', dry: 'true' });
     expect(result.status, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toContain('+    pool: { ...POOL_DEFAULTS, ...DB_OPTIONS.pool },');
+    expect(result.stdout).toContain('+    pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },');
     expect(snapshot(app)).toEqual(before);
   });
 
