@@ -244,7 +244,7 @@ describe('the jscodeshift transform', () => {
     const output = transformer({ source, path: 'server/db/sequelize.js' }, { report: () => undefined } as never, { processes: 7 });
     expect(output).toBeDefined();
     expect(output?.startsWith('\uFEFF')).toBe(true);
-    expect(output).toContain('POOL_DEFAULTS');
+    expect(output).toContain('withPoolSettings(');
     expect(output?.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/u);
     expect(output?.slice(output.indexOf('// Pool monitor'))).toBe(source.slice(source.indexOf('// Pool monitor')));
   });
