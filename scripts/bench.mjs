@@ -19,7 +19,7 @@ import { BENCH_LOAD, compareIncident, formatMs, PROGRAMS, progressLine } from '.
 import { benchCodemodSize, formatCodemodSize } from './bench-codemod-size.mjs';
 import { existingSection } from './bench-doc.mjs';
 import { benchFootprint, footprintSection } from './bench-footprint.mjs';
-import { APPS_HEADING, appsSection, benchAppsLintCost, benchLintCost, formatLintCost } from './bench-lint-cost.mjs';
+import { APPS_HEADING, appsSection, benchAppsLintCost, benchLintCost, formatLintCost, libraryLintCostSection } from './bench-lint-cost.mjs';
 import { benchOxlint, oxlintSection } from './bench-oxlint.mjs';
 import { benchConstructingGrowth, benchSingleInstance, formatConstructingGrowth, formatSingleInstance } from './bench-lint.mjs';
 import { benchTransactions, formatTransactions, TRANSACTIONS_SECTION } from './bench-transactions.mjs';
@@ -215,15 +215,7 @@ codemod's ms/MB relative to ×1. (Splicing the whole text once per edit made it 
 
 ${sizeTable}
 
-## Lint cost on real code
-
-ESLint 10 on real CommonJS sources from node_modules (copied out, so the cross-file analysis runs as in a
-project), with no rules, with one empty rule, with this plugin's \`recommended\` (all five rules) and with
-\`@eslint/js\` \`recommended\`. With no rules at all ESLint skips the AST traversal and code path analysis; a rule that
-only listens to \`Program\` pays for both, so it is the baseline for any plugin, and our rules' own cost is the
-difference to it (the per-rule times from ESLint's \`stats\` say the same from the inside).
-
-${lintCost}
+${libraryLintCostSection(lintCost)}
 
 ## Cross-file rule: single-instance on generated projects
 
