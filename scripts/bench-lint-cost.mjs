@@ -190,12 +190,13 @@ function appSources(appDir, srcDirs) {
 }
 
 /** Child: lint one app with one configuration; prints time, memory, per-rule times and counts as JSON. */
-async function appChild(appDir, srcDirs, configuration) {
+async function appChild(appDir, srcDirs, configuration, maxFiles) {
   const { ESLint } = await import('eslint');
   const plugin = require(path.join(root, 'dist', 'index.js'));
   const js = (await import('@eslint/js')).default;
   const tsParser = require('@typescript-eslint/parser');
-  const files = appSources(appDir, srcDirs);
+  // A cap keeps a run short on a shared machine: the first files in path order, the same in every configuration.
+  const files = appSources(appDir, srcDirs).sort().slice(0, maxFiles > 0 ? maxFiles : undefined);
   // .js files are ES modules when they say so (import/export statements), else CommonJS: apps mix both.
   const esm = files.filter((file) => /\.js$/u.test(file) && /^\s*(?:import\s*[\w{*'"]|export\s)/mu.test(readFileSync(path.join(appDir, file), 'utf8')));
   const base = [
@@ -233,16 +234,17 @@ async function appChild(appDir, srcDirs, configuration) {
 export const APP_CONFIGURATIONS = ['no rules', 'one empty rule', '@eslint/js recommended', 'sequelize-pool recommended', '@eslint/js + sequelize-pool'];
 
 /** Lints every app of `appsDir/apps.json` with each configuration, `trials` times (medians). */
-export function benchAppsLintCost(appsDir, trials = 1) {
+export function benchAppsLintCost(appsDir, trials = 1, { maxFiles = 0, configurations = APP_CONFIGURATIONS } = {}) {
   const apps = JSON.parse(readFileSync(path.join(appsDir, 'apps.json'), 'utf8')).filter((app) => existsSync(path.join(appsDir, app.name)));
   return {
     trials,
+    maxFiles,
     apps: apps.map((app) => {
       const appDir = path.join(appsDir, app.name);
-      const runs = Object.fromEntries(APP_CONFIGURATIONS.map((name) => [name, []]));
+      const runs = Object.fromEntries(configurations.map((name) => [name, []]));
       for (let trial = 0; trial < trials; trial += 1) {
-        for (const configuration of APP_CONFIGURATIONS) {
-          const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--app-child', appDir, JSON.stringify(app.srcDirs), configuration], {
+        for (const configuration of configurations) {
+          const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--app-child', appDir, JSON.stringify(app.srcDirs), configuration, String(maxFiles)], {
             encoding: 'utf8',
             maxBuffer: 64 * 1024 * 1024,
           });
@@ -251,7 +253,7 @@ export function benchAppsLintCost(appsDir, trials = 1) {
       }
       const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
       const rows = Object.fromEntries(
-        APP_CONFIGURATIONS.map((name) => [name, { seconds: median(runs[name].map((run) => run.seconds)), ...runs[name].at(-1) }]),
+        configurations.map((name) => [name, { seconds: median(runs[name].map((run) => run.seconds)), ...runs[name].at(-1) }]),
       );
       return { name: app.name, repo: app.repo, commit: app.commit, files: rows['no rules'].files, fatal: rows['no rules'].fatal, rows };
     }),
@@ -263,11 +265,11 @@ const oursOf = (ruleMs) => sum(Object.entries(ruleMs).filter(([rule]) => rule.st
 const theirsOf = (ruleMs) => sum(Object.entries(ruleMs).filter(([rule]) => !rule.startsWith('sequelize-pool/')).map(([, ms]) => ms));
 const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
 
-export function formatAppsLintCost({ trials, apps }) {
+export function formatAppsLintCost({ trials, maxFiles, apps }) {
   const together = (app) => app.rows['@eslint/js + sequelize-pool'];
   const jsAlone = (app) => app.rows['@eslint/js recommended'];
   const lines = [
-    `${apps.length} applications, ${sum(apps.map((app) => app.files))} files (${sum(apps.map((app) => app.fatal))} that ESLint could not parse count as linted);`,
+    `${apps.length} applications, ${sum(apps.map((app) => app.files))} files${maxFiles > 0 ? ` (at most ${maxFiles} per app: the first in path order)` : ''}, ${sum(apps.map((app) => app.fatal))} of which ESLint could not parse;`,
     `${trials === 1 ? 'one run' : `medians of ${trials} runs`} per configuration, each in its own process. "ours (stats)" is our five rules' time by ESLint \`stats\``,
     'in the run with both configs; "@eslint/js rules (stats)" the other rules\' time in that same run; "of the @eslint/js lint" puts ours against the',
     'wall time of `@eslint/js` recommended alone; "wall added" is (both − @eslint/js alone) / @eslint/js alone.',
@@ -301,7 +303,7 @@ export function formatAppsLintCost({ trials, apps }) {
   lines.push(
     `| all @eslint/js rules | ${totalTheirs.toFixed(0)} |`,
     `| wall: no rules (parse + scope) | ${(sum(apps.map((app) => app.rows['no rules'].seconds)) * 1000).toFixed(0)} |`,
-    `| wall: one empty rule | ${(sum(apps.map((app) => app.rows['one empty rule'].seconds)) * 1000).toFixed(0)} |`,
+    ...(apps.every((app) => app.rows['one empty rule']) ? [`| wall: one empty rule | ${(sum(apps.map((app) => app.rows['one empty rule'].seconds)) * 1000).toFixed(0)} |`] : []),
     `| wall: sequelize-pool recommended alone | ${(sum(apps.map((app) => app.rows['sequelize-pool recommended'].seconds)) * 1000).toFixed(0)} |`,
   );
   return lines.join('\n');
@@ -339,12 +341,16 @@ ${formatAppsLintCost(result)}`;
 if (process.argv[2] === '--child') {
   await child(process.argv[3], process.argv[4]);
 } else if (process.argv[2] === '--app-child') {
-  await appChild(process.argv[3], JSON.parse(process.argv[4]), process.argv[5]);
+  await appChild(process.argv[3], JSON.parse(process.argv[4]), process.argv[5], Number(process.argv[6] ?? 0));
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const appsAt = process.argv.indexOf('--apps');
   const appsDir = appsAt === -1 ? process.env.SEQUELIZE_POOL_BENCH_APPS : process.argv[appsAt + 1];
   if (appsDir) {
-    const section = appsSection(benchAppsLintCost(path.resolve(appsDir)));
+    const capAt = process.argv.indexOf('--max-files-per-app');
+    const maxFiles = capAt === -1 ? 0 : Number(process.argv[capAt + 1]);
+    // --quick: parse-only, @eslint/js, ours alone and both (no empty-rule run).
+    const configurations = process.argv.includes('--quick') ? APP_CONFIGURATIONS.filter((name) => name !== 'one empty rule') : APP_CONFIGURATIONS;
+    const section = appsSection(benchAppsLintCost(path.resolve(appsDir), 1, { maxFiles, configurations }));
     console.log(section);
     if (process.argv.includes('--write')) (await import('./bench-doc.mjs')).replaceSection(path.join(root, 'docs', 'benchmarks.md'), APPS_HEADING, section);
   } else {
