@@ -50,7 +50,7 @@ export function benchOxlint(trials = 3) {
   const { workspace, files } = copyCorpus();
   try {
     const ours = Object.fromEntries(Object.keys(require(path.join(root, 'dist', 'index.js')).rules).map((rule) => [`sequelize-pool/${rule}`, 'error']));
-    const eslint = (withRules) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', workspace, withRules ? 'rules' : 'none'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+    const eslint = (withRules) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--oxlint-child', workspace, withRules ? 'rules' : 'none'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
     const configurations = {
       'ESLint, no rules': () => eslint(false),
       'ESLint + sequelize-pool recommended': () => eslint(true),
@@ -96,7 +96,7 @@ Findings per rule on these files (the same in both hosts is the parity test's cl
 ${rules.map((rule) => `| ${rule} | ${eslintOurs.findings[rule] ?? 0} | ${oxlintOurs.findings[rule] ?? 0} |`).join('\n') || '| (none) | 0 | 0 |'}`;
 }
 
-if (process.argv[2] === '--child') {
+if (process.argv[2] === '--oxlint-child') {
   await eslintChild(process.argv[3], process.argv[4] === 'rules');
 } else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const section = oxlintSection(benchOxlint());
