@@ -41,9 +41,10 @@ describe('docs/doctor.md', () => {
     execFileSync(process.execPath, [CLI, 'codemod', '--processes', '7', '--max-connections', '100', '--force'], { cwd: app });
     const after = DOC.slice(DOC.indexOf('After `codemod'));
     const quoted = locations(after.slice(0, after.indexOf('\n\n')));
-    expect(quoted).toEqual(['server/db/sequelize.js:38']);
+    expect(quoted).toEqual(['server/db/sequelize.js:87']);
     const real = report(app, ['--env', 'dev']);
     for (const location of quoted) expect(real).toContain(location);
-    expect(real).toContain('config db.options.pool.max (NODE_ENV=dev)');
+    expect(real).toMatch(/server\/db\/sequelize\.js:87 +sequelize +12 +the file/u);
+    expect(real).toContain('= 89 connections; PostgreSQL allows 97');
   });
 });
