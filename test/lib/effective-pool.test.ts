@@ -201,8 +201,8 @@ describe('effectivePool: code only, versions and dialects', () => {
   });
 });
 
-describe('effectivePool on real setup modules (test/fixtures/config-files/corpus, provenance in each PROVENANCE.md)', () => {
-  const CORPUS = path.join(FIXTURES, 'corpus');
+describe('effectivePool on real setup modules (test/codemods/corpus, provenance in each PROVENANCE.md)', () => {
+  const CORPUS = path.resolve(__dirname, '../codemods/corpus');
 
   it('opencollective-api: node-config default/production and PG_MAX_CONNECTIONS, through a spread of config.database.options', () => {
     const root = path.join(CORPUS, '34-opencollective-node-config-options-spread');

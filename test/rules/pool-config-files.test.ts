@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import { ProjectOnDisk } from '../project-lint';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/config-files/corpus');
+const FIXTURES = path.resolve(__dirname, '../codemods/corpus');
 const fixture = (file: string): string => readFileSync(path.join(FIXTURES, file), 'utf8');
 
 let project: ProjectOnDisk | null = null;
@@ -86,7 +86,7 @@ module.exports = db;
   });
 
   it('sequelize-cli config JSON per environment, with a Sequelize v4 project: v4 defaults, one report per set of missing keys', async () => {
-    // CloudBreadProject/CloudBread-NodeJS (test/fixtures/config-files/corpus/21-…, provenance there): development
+    // CloudBreadProject/CloudBread-NodeJS (test/codemods/corpus/21-…, provenance there): development
     // (mssql) sets max, min and idle; test and production (mysql) set no pool. The app calls `sequelize.import`
     // (v3/v4); package.json here declares v4.
     const found = await lint(
@@ -154,7 +154,7 @@ export { sequelize }
 });
 
 describe('node-config pools: require-lifecycle-options and max-connections-budget', () => {
-  // opencollective/opencollective-api (test/fixtures/config-files/corpus/34-…, provenance there): server/lib/sequelize.ts
+  // opencollective/opencollective-api (test/codemods/corpus/34-…, provenance there): server/lib/sequelize.ts
   // spreads config.database.options; config/default.json and production.json set the pool's max, min and acquire.
   const files = (): Record<string, string> => {
     const base = '34-opencollective-node-config-options-spread';
