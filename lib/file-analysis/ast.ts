@@ -183,15 +183,21 @@ export function isFunctionNode(
 }
 
 /** The direct child nodes of `node`, in source order of its keys (for walks outside ESLint's traversal). */
+function isNodeLike(value: unknown): value is TSESTree.Node {
+  return value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
+}
+
 export function childNodes(node: TSESTree.Node): TSESTree.Node[] {
+  // Object.keys and index loops, not Object.entries and a wrapper array per key: this runs for every node of every
+  // module the project model walks, and the allocations showed in profiles. Same children, same order.
   const children: TSESTree.Node[] = [];
-  for (const [key, value] of Object.entries(node)) {
+  const record = node as unknown as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
     if (key === 'parent' || key === 'loc' || key === 'range') continue;
-    for (const child of Array.isArray(value) ? value : [value]) {
-      if (child !== null && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') {
-        children.push(child as TSESTree.Node);
-      }
-    }
+    const value = record[key];
+    if (Array.isArray(value)) {
+      for (const child of value as unknown[]) if (isNodeLike(child)) children.push(child);
+    } else if (isNodeLike(value)) children.push(value);
   }
   return children;
 }

@@ -311,20 +311,26 @@ function parseModule(filename: string, text: string): ProjectModule | null {
   return null;
 }
 
+function adopt(parent: TSESTree.Node, child: unknown, stack: TSESTree.Node[]): void {
+  if (child !== null && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') {
+    (child as { parent: TSESTree.Node }).parent = parent;
+    stack.push(child as TSESTree.Node);
+  }
+}
+
 /** ESLint sets `parent` while traversing; a module parsed here gets it once, up front. */
 function setParents(root: TSESTree.Node): void {
   const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop() as TSESTree.Node;
-    for (const [key, value] of Object.entries(node)) {
+    const record = node as unknown as Record<string, unknown>;
+    // Object.keys, no wrapper array per key: this runs on every node of every module parsed here.
+    for (const key of Object.keys(record)) {
       if (key === 'parent' || key === 'loc' || key === 'range' || key === 'tokens' || key === 'comments') continue;
-      const children: unknown[] = Array.isArray(value) ? value : [value];
-      for (const child of children) {
-        if (child !== null && typeof child === 'object' && typeof (child as { type?: unknown }).type === 'string') {
-          (child as { parent: TSESTree.Node }).parent = node;
-          stack.push(child as TSESTree.Node);
-        }
-      }
+      const value = record[key];
+      if (Array.isArray(value)) {
+        for (const child of value as unknown[]) adopt(node, child, stack);
+      } else adopt(node, value, stack);
     }
   }
 }
