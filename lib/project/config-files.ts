@@ -24,6 +24,7 @@ import type { ProjectModule } from './project-modules';
 import { isUnshadowedGlobal, memberName, skipTypeWrappers, staticString } from '../file-analysis/ast';
 import { ConfigFileError, configLookup, configValueFor, evaluateConfigExpression, readJsonValue, TextPositions } from './config-values';
 import { loadProjectModule, parseExpressionText } from './project-modules';
+import { fileStamp } from './project-files';
 
 export { ConfigFileError } from './config-values';
 
@@ -588,10 +589,10 @@ export function loadNodeConfig(settings: NodeConfigSettings): NodeConfigModel | 
   // configuration once per key of every instance.
   const key = JSON.stringify([settings.projectRoot, ...NODE_CONFIG_VARIABLES.map((name) => env[name] ?? null)]);
   const cachedModel = modelCache.get(key);
-  if (cachedModel !== undefined && cachedModel.stamp === stampOf(cachedModel.watched)) return cachedModel.model;
+  if (cachedModel !== undefined && cachedModel.stamp === fileStamp(cachedModel.watched)) return cachedModel.model;
   const model = computeNodeConfig(settings);
   const watched = model === null ? nodeConfigDirectories(settings.projectRoot, env) : [...model.directories, ...model.files.map((file) => file.file)];
-  modelCache.set(key, { stamp: stampOf(watched), watched, model });
+  modelCache.set(key, { stamp: fileStamp(watched), watched, model });
   return model;
 }
 
@@ -600,18 +601,6 @@ const NODE_CONFIG_VARIABLES = ['NODE_CONFIG_DIR', 'NODE_CONFIG_ENV', 'NODE_ENV',
 
 const modelCache = new Map<string, { stamp: string; watched: string[]; model: NodeConfigModel | null }>();
 
-function stampOf(paths: readonly string[]): string {
-  return paths
-    .map((file) => {
-      try {
-        const stats = statSync(file);
-        return `${stats.mtimeMs}:${stats.size}`;
-      } catch {
-        return '-';
-      }
-    })
-    .join('|');
-}
 
 function nodeConfigDirectories(projectRoot: string, env: Readonly<Record<string, string | undefined>>): string[] {
   const configured = env.NODE_CONFIG_DIR;

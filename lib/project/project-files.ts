@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** JavaScript and TypeScript sources, in every module flavour. */
@@ -30,4 +30,18 @@ export function projectSourceFiles(
   };
   walk(root);
   return files.sort();
+}
+
+/** `mtime:size` of each file (`-` when missing), joined: a cache stays valid while this string is unchanged. */
+export function fileStamp(files: readonly string[]): string {
+  return files
+    .map((file) => {
+      try {
+        const stats = statSync(file);
+        return `${stats.mtimeMs}:${stats.size}`;
+      } catch {
+        return '-';
+      }
+    })
+    .join('|');
 }

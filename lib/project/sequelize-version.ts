@@ -3,10 +3,12 @@
  * package.json declares, else the one installed where Node would find it from the project (a monorepo's hoisted
  * copy). `@sequelize/core` is v7. Messages name the version they assume when none is found.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { SequelizeMajor } from '../sequelize-facts';
+
+import { fileStamp } from './project-files';
 
 export interface SequelizeVersion {
   /** The major version, or null when the project neither installs nor declares Sequelize. */
@@ -22,18 +24,6 @@ const PACKAGES = ['@sequelize/core', 'sequelize'] as const;
 
 const cache = new Map<string, { stamp: string; version: SequelizeVersion }>();
 
-function stampOf(files: readonly string[]): string {
-  return files
-    .map((file) => {
-      try {
-        const stats = statSync(file);
-        return `${stats.mtimeMs}:${stats.size}`;
-      } catch {
-        return '-';
-      }
-    })
-    .join('|');
-}
 
 function readJson(file: string): Record<string, unknown> | null {
   try {
@@ -64,7 +54,7 @@ function installedIn(directory: string): SequelizeVersion | null {
 /** The Sequelize version of the project at `projectRoot` (cached per package.json and installed manifest). */
 export function sequelizeVersion(projectRoot: string): SequelizeVersion {
   const root = path.resolve(projectRoot);
-  const stamp = stampOf([path.join(root, 'package.json'), ...PACKAGES.map((name) => path.join(root, 'node_modules', name, 'package.json'))]);
+  const stamp = fileStamp([path.join(root, 'package.json'), ...PACKAGES.map((name) => path.join(root, 'node_modules', name, 'package.json'))]);
   const cached = cache.get(root);
   if (cached !== undefined && cached.stamp === stamp) return cached.version;
   const version = findVersion(root);

@@ -10,42 +10,13 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { LEAKING_JOB, MANAGED_JOB } from './audit-log-jobs';
 import { gitRelease } from './install-sources';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RULE = 'sequelize-pool/no-unreleased-transaction';
 /** Installing from the registry takes about 10 s with npm's cache warm and not much more cold; allow for a slow mirror. */
 const INSTALL_TIMEOUT = 300_000;
-
-/** The audit-log-forward job of examples/legacy-server: its early return leaves the transaction open. */
-const LEAKING_JOB = `async function forwardAuditLog(sequelize, AuditLog, send) {
-  const t = await sequelize.transaction();
-  const rows = await AuditLog.findAll({ where: { forwarded: false }, transaction: t });
-  if (rows.length === 0) {
-    return 0;
-  }
-  await send(rows);
-  await t.commit();
-  return rows.length;
-}
-
-module.exports = { forwardAuditLog };
-`;
-
-/** The same job as a managed transaction: Sequelize commits or rolls back on every path. */
-const MANAGED_JOB = `async function forwardAuditLog(sequelize, AuditLog, send) {
-  return sequelize.transaction(async (t) => {
-    const rows = await AuditLog.findAll({ where: { forwarded: false }, transaction: t });
-    if (rows.length === 0) {
-      return 0;
-    }
-    await send(rows);
-    return rows.length;
-  });
-}
-
-module.exports = { forwardAuditLog };
-`;
 
 let scratch = '';
 let app = '';
