@@ -14,7 +14,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import type { API, FileInfo, Options as JscodeshiftOptions } from 'jscodeshift';
 
-import { AST_NODE_TYPES, AST_TOKEN_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, AST_TOKEN_TYPES } from '@typescript-eslint/types';
 
 import type { AnalysedSource } from '../lib/file-analysis/source-analysis';
 import type { ResolvedObject, ResolvedValue } from '../lib/file-analysis/resolve-value';
@@ -212,7 +212,7 @@ interface FileStyle {
 function detectStyle(analysed: AnalysedSource, file: string): FileStyle {
   let single = 0;
   let double = 0;
-  for (const token of analysed.sourceCode.ast.tokens) {
+  for (const token of analysed.sourceCode.ast.tokens ?? []) {
     if (token.type !== AST_TOKEN_TYPES.String) continue;
     if (token.value.startsWith("'")) single += 1;
     else if (token.value.startsWith('"')) double += 1;

@@ -1,6 +1,18 @@
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
 
-import { AST_TOKEN_TYPES } from '@typescript-eslint/utils';
+import { AST_TOKEN_TYPES } from '@typescript-eslint/types';
+
+/**
+ * The token lookups the edits need: ESLint's `SourceCode` in a rule, the codemod's own parsed file (no ESLint)
+ * in the CLI.
+ */
+export interface TokenSource {
+  readonly text: string;
+  readonly lines: readonly string[];
+  getLastToken(node: TSESTree.Node): TSESTree.Token | null;
+  getTokenAfter(node: TSESTree.Node | TSESTree.Token, options?: { includeComments?: boolean }): TSESTree.Token | null;
+  getTokenBefore(node: TSESTree.Node | TSESTree.Token): TSESTree.Token | null;
+}
 
 /** Replace `source[start, end)` with `text`; an insertion has `start === end`. */
 export interface TextEdit {
@@ -33,7 +45,7 @@ export function applyTextEdits(source: string, edits: readonly TextEdit[]): stri
 }
 
 /** The whitespace before the first token on the line where `offset` is. */
-export function lineIndentation(sourceCode: Readonly<TSESLint.SourceCode>, line: number): string {
+export function lineIndentation(sourceCode: TokenSource, line: number): string {
   return /^\s*/u.exec(sourceCode.lines[line - 1] ?? '')?.[0] ?? '';
 }
 
@@ -42,7 +54,7 @@ export function lineIndentation(sourceCode: Readonly<TSESLint.SourceCode>, line:
  * in a multi-line object (keeping a trailing comma if it has one), inline in a one-line object.
  */
 export function appendObjectEntries(
-  sourceCode: Readonly<TSESLint.SourceCode>,
+  sourceCode: TokenSource,
   object: TSESTree.ObjectExpression,
   entries: readonly string[],
 ): TextEdit {
@@ -75,7 +87,7 @@ export function appendObjectEntries(
 }
 
 /** The edit that removes one property and the comma that separates it from its neighbours. */
-export function removeObjectEntry(sourceCode: Readonly<TSESLint.SourceCode>, property: TSESTree.Node): TextEdit {
+export function removeObjectEntry(sourceCode: TokenSource, property: TSESTree.Node): TextEdit {
   const { text } = sourceCode;
   const after = sourceCode.getTokenAfter(property);
   // A property alone on its line(s) goes with its line.

@@ -1,6 +1,7 @@
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { ASTUtils, AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType, ScopeType } from '@typescript-eslint/scope-manager';
 
 /** What the analysis needs from its host (an ESLint rule, the codemod, the CLI): lexical scopes. */
 export interface AnalysisHost {
@@ -58,7 +59,16 @@ export function memberName(node: TSESTree.MemberExpression): string | null {
  * and that search scans every function of a module scope (quadratic over a file of many functions).
  */
 export function findVariable(host: AnalysisHost, identifier: TSESTree.Identifier): TSESLint.Scope.Variable | null {
-  return ASTUtils.findVariable(host.getScope(identifier), identifier.name);
+  return variableNamed(host.getScope(identifier), identifier.name);
+}
+
+/** The variable `name` names in `scope` or the nearest scope around it (eslint-utils' `findVariable` by name). */
+export function variableNamed(scope: TSESLint.Scope.Scope, name: string): TSESLint.Scope.Variable | null {
+  for (let current: TSESLint.Scope.Scope | null = scope; current !== null; current = current.upper) {
+    const variable = current.set.get(name);
+    if (variable !== undefined) return variable;
+  }
+  return null;
 }
 
 /** True when `identifier` names a global that the file does not redeclare (e.g. `require`, `Number`, `process`). */
@@ -66,7 +76,7 @@ export function isUnshadowedGlobal(host: AnalysisHost, identifier: TSESTree.Iden
   if (identifier.name !== name) return false;
   const variable = findVariable(host, identifier);
   // Either no variable at all (an implicit global) or an entry of the global scope without a declaration.
-  return variable === null || (variable.defs.length === 0 && variable.scope.type === TSESLint.Scope.ScopeType.global);
+  return variable === null || (variable.defs.length === 0 && variable.scope.type === ScopeType.global);
 }
 
 /**
@@ -77,10 +87,10 @@ export function isProcessObject(host: AnalysisHost, identifier: TSESTree.Identif
   if (isUnshadowedGlobal(host, identifier, 'process')) return identifier.name === 'process';
   const def = findVariable(host, identifier)?.defs[0];
   if (def === undefined) return false;
-  if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+  if (def.type === DefinitionType.ImportBinding) {
     return def.parent.type === AST_NODE_TYPES.ImportDeclaration && ['process', 'node:process'].includes(def.parent.source.value) && def.node.type !== AST_NODE_TYPES.ImportSpecifier;
   }
-  if (def.type !== TSESLint.Scope.DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier || def.node.init === null) return false;
+  if (def.type !== DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier || def.node.init === null) return false;
   const init = skipTypeWrappers(def.node.init);
   return (
     init.type === AST_NODE_TYPES.CallExpression &&
@@ -102,7 +112,7 @@ export function soleInitializer(variable: TSESLint.Scope.Variable): {
 } | null {
   if (variable.defs.length !== 1) return null;
   const def = variable.defs[0];
-  if (def?.type !== TSESLint.Scope.DefinitionType.Variable) return null;
+  if (def?.type !== DefinitionType.Variable) return null;
   const declarator = def.node;
   if (declarator.init === null) return null;
   const declaration = def.parent;

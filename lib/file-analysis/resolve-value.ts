@@ -1,6 +1,7 @@
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType, ScopeType } from '@typescript-eslint/scope-manager';
 import path from 'node:path';
 
 import type { AnalysisHost } from './ast';
@@ -280,7 +281,7 @@ function resolveIdentifier(
   next: (child: TSESTree.Node) => ResolvedValue,
 ): ResolvedValue {
   const variable = findVariable(host, node);
-  if (variable === null || (variable.defs.length === 0 && variable.scope.type === TSESLint.Scope.ScopeType.global)) {
+  if (variable === null || (variable.defs.length === 0 && variable.scope.type === ScopeType.global)) {
     if (node.name === 'undefined') return { kind: 'undefined', node };
     if (node.name === 'NaN' || node.name === 'Infinity') {
       return { kind: 'number', node, value: node.name === 'NaN' ? Number.NaN : Infinity, viaFallback: false };
@@ -288,10 +289,10 @@ function resolveIdentifier(
     return UNKNOWN(node);
   }
   const def = variable.defs[0];
-  if (variable.defs.length === 1 && def?.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+  if (variable.defs.length === 1 && def?.type === DefinitionType.ImportBinding) {
     return importedConfig(def.node, def.parent, node) ?? UNKNOWN(node);
   }
-  if (variable.defs.length === 1 && (def?.type === TSESLint.Scope.DefinitionType.FunctionName || def?.type === TSESLint.Scope.DefinitionType.ClassName)) {
+  if (variable.defs.length === 1 && (def?.type === DefinitionType.FunctionName || def?.type === DefinitionType.ClassName)) {
     return { kind: 'other', node };
   }
   const binding = soleInitializer(variable);
@@ -598,10 +599,10 @@ function pathParts(host: AnalysisHost, raw: TSESTree.Node, depth: number): strin
 function isPathModule(host: AnalysisHost, identifier: TSESTree.Identifier): boolean {
   const def = findVariable(host, identifier)?.defs[0];
   if (def === undefined) return false;
-  if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+  if (def.type === DefinitionType.ImportBinding) {
     return def.parent.type === AST_NODE_TYPES.ImportDeclaration && ['path', 'node:path'].includes(def.parent.source.value);
   }
-  if (def.type !== TSESLint.Scope.DefinitionType.Variable || def.node.init === null) return false;
+  if (def.type !== DefinitionType.Variable || def.node.init === null) return false;
   const init = skipTypeWrappers(def.node.init);
   return (
     init.type === AST_NODE_TYPES.CallExpression &&

@@ -1,6 +1,7 @@
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType } from '@typescript-eslint/scope-manager';
 
 import type { AnalysisHost } from './ast';
 
@@ -71,7 +72,7 @@ function constructorModule(host: AnalysisHost, callee: TSESTree.Node, depth: num
   if (node.type === AST_NODE_TYPES.Identifier) {
     const variable = findVariable(host, node);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (def?.type === TSESLint.Scope.DefinitionType.ClassName) classNode = def.node;
+    if (def?.type === DefinitionType.ClassName) classNode = def.node;
     else if (variable !== null && variable !== undefined) {
       const binding = soleInitializer(variable);
       if (binding?.declarator.id.type === AST_NODE_TYPES.Identifier) {
@@ -140,7 +141,7 @@ function variableReference(
   if (variable.defs.length !== 1) return null;
   const def = variable.defs[0];
   if (def === undefined) return null;
-  if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) return importReference(def.node);
+  if (def.type === DefinitionType.ImportBinding) return importReference(def.node);
   const binding = soleInitializer(variable);
   const name = variable.identifiers[0];
   if (binding === null || name === undefined) return null;

@@ -1,14 +1,13 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { SourceCode } from 'eslint';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { ScopeType } from '@typescript-eslint/scope-manager';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import type { AnalysisHost } from './ast';
 import type { SequelizeConstruction } from './sequelize-options';
 
-import { hostFromSourceCode } from './ast';
 import { sequelizeConstruction } from './sequelize-options';
 
 /** Extensions parsed with @typescript-eslint/parser; everything else goes through espree, ESLint's default parser. */
@@ -18,8 +17,97 @@ const TYPESCRIPT_FILE = /\.(?:cts|mts|ts|tsx)$/u;
 export interface AnalysedSource {
   ast: TSESTree.Program;
   host: AnalysisHost;
-  sourceCode: TSESLint.SourceCode;
+  sourceCode: ParsedFile;
   constructions: SequelizeConstruction[];
+}
+
+/**
+ * The innermost scope that contains `node`: the same lookup as ESLint's `SourceCode#getScope`, on any scope manager
+ * (eslint-scope's or typescript-eslint's).
+ */
+export function scopeLookup(scopeManager: TSESLint.Scope.ScopeManager): AnalysisHost['getScope'] {
+  return (node) => {
+    const inner = node.type !== AST_NODE_TYPES.Program;
+    for (let current: TSESTree.Node | undefined = node; current != null; current = current.parent) {
+      const scope = scopeManager.acquire(current, inner);
+      if (scope !== null) return scope.type === ScopeType.functionExpressionName ? (scope.childScopes[0] ?? scope) : scope;
+    }
+    return scopeManager.scopes[0] as TSESLint.Scope.Scope;
+  };
+}
+
+type TokenOrComment = TSESTree.Comment | TSESTree.Token;
+
+/** The index of the first entry of `sorted` (by start offset) that starts at or after `offset`. */
+function firstAtOrAfter(sorted: readonly TokenOrComment[], offset: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as TokenOrComment).range[0] < offset) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * A parsed file outside ESLint: its text, lines, AST, scopes and the token lookups the codemod's edits use, with
+ * ESLint's `SourceCode` semantics for them, so the CLI and the codemod run without ESLint installed.
+ */
+export class ParsedFile {
+  readonly lines: string[];
+  readonly getScope: AnalysisHost['getScope'];
+  private readonly tokens: TSESTree.Token[];
+  private readonly comments: TSESTree.Comment[];
+  private withComments: TokenOrComment[] | null = null;
+
+  constructor(
+    readonly text: string,
+    readonly ast: TSESTree.Program,
+    readonly scopeManager: TSESLint.Scope.ScopeManager,
+  ) {
+    this.lines = text.split(/\r\n|[\r\n\u2028\u2029]/u);
+    this.tokens = ast.tokens ?? [];
+    this.comments = ast.comments ?? [];
+    this.getScope = scopeLookup(scopeManager);
+  }
+
+  getText(node?: TSESTree.Node | TSESTree.Token): string {
+    return node === undefined ? this.text : this.text.slice(node.range[0], node.range[1]);
+  }
+
+  private list(includeComments: boolean | undefined): readonly TokenOrComment[] {
+    if (includeComments !== true) return this.tokens;
+    this.withComments ??= [...this.tokens, ...this.comments].sort((a, b) => a.range[0] - b.range[0]);
+    return this.withComments;
+  }
+
+  /** The last token inside `node`. */
+  getLastToken(node: TSESTree.Node | TSESTree.Token): TSESTree.Token | null {
+    const index = firstAtOrAfter(this.tokens, node.range[1]) - 1;
+    const token = this.tokens[index];
+    return token !== undefined && token.range[0] >= node.range[0] ? token : null;
+  }
+
+  /** The first token (or comment, with `includeComments`) after `node`. */
+  getTokenAfter(node: TSESTree.Node | TokenOrComment, options?: { includeComments?: boolean }): TSESTree.Token | null {
+    const list = this.list(options?.includeComments);
+    return (list[firstAtOrAfter(list, node.range[1])] as TSESTree.Token | undefined) ?? null;
+  }
+
+  /** The last token (or comment, with `includeComments`) before `node`. */
+  getTokenBefore(node: TSESTree.Node | TokenOrComment, options?: { includeComments?: boolean }): TSESTree.Token | null {
+    const list = this.list(options?.includeComments);
+    let index = firstAtOrAfter(list, node.range[0]) - 1;
+    while (index >= 0 && (list[index] as TokenOrComment).range[1] > node.range[0]) index -= 1;
+    return (list[index] as TSESTree.Token | undefined) ?? null;
+  }
+
+  /** The comments between `node` and the token before it, in source order. */
+  getCommentsBefore(node: TSESTree.Node | TokenOrComment): TSESTree.Comment[] {
+    const after = this.getTokenBefore(node)?.range[1] ?? 0;
+    return this.comments.filter((comment) => comment.range[0] >= after && comment.range[1] <= node.range[0]);
+  }
 }
 
 export class SourceParseError extends Error {
@@ -70,19 +158,23 @@ interface EspreeTools {
 
 let espreeTools: EspreeTools | null = null;
 
-/** espree, eslint-scope and the visitor keys of the installed ESLint (the versions its Linter would use). */
-function loadEspreeTools(): EspreeTools {
+/**
+ * espree, eslint-scope and the visitor keys of the installed ESLint (the versions its Linter would use), else this
+ * package's own espree and eslint-scope (dependencies, so the CLI and the codemod run without ESLint installed).
+ */
+export function loadEspreeTools(): EspreeTools {
   if (espreeTools !== null) return espreeTools;
   const own = createRequire(__filename);
-  let fromEslint = own;
+  let from = own;
   try {
-    fromEslint = createRequire(own.resolve('eslint'));
+    from = createRequire(own.resolve('eslint'));
   } catch {
-    // Fall back to this package's own resolution.
+    // No ESLint: this package's own dependencies.
   }
-  const espree = fromEslint('espree') as { parse: EspreeTools['parse'] };
-  const eslintScope = fromEslint('eslint-scope') as { analyze: EspreeTools['analyze'] };
-  const visitorKeys = fromEslint('eslint-visitor-keys') as { KEYS: EspreeTools['keys']; getKeys: EspreeTools['getKeys'] };
+  const espree = from('espree') as { parse: EspreeTools['parse'] };
+  const eslintScope = from('eslint-scope') as { analyze: EspreeTools['analyze'] };
+  // espree's own visitor keys: a dependency of espree wherever it was resolved.
+  const visitorKeys = createRequire(from.resolve('espree'))('eslint-visitor-keys') as { KEYS: EspreeTools['keys']; getKeys: EspreeTools['getKeys'] };
   espreeTools = { parse: espree.parse, analyze: eslintScope.analyze, keys: visitorKeys.KEYS, getKeys: visitorKeys.getKeys };
   return espreeTools;
 }
@@ -199,14 +291,8 @@ export function analyseSource(text: string, file: string): AnalysedSource {
     throw new SourceParseError(file, lineNumber ?? 1, column ?? 1, `Parsing error: ${String(message).replace(/^line \d+:/iu, '').trim()}`);
   }
   const newExpressions = linkParents(parsed.ast, parsed.visitorKeys);
-  const sourceCode = new SourceCode({
-    text: parseText,
-    ast: parsed.ast as never,
-    parserServices: parsed.parserServices,
-    scopeManager: parsed.scopeManager as never,
-    visitorKeys: parsed.visitorKeys as never,
-  }) as unknown as TSESLint.SourceCode;
-  const host = hostFromSourceCode(sourceCode);
+  const sourceCode = new ParsedFile(parseText, parsed.ast, parsed.scopeManager);
+  const host: AnalysisHost = { getScope: sourceCode.getScope };
   const constructions: SequelizeConstruction[] = [];
   for (const node of newExpressions) {
     const construction = sequelizeConstruction(host, node);

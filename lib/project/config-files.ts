@@ -10,9 +10,10 @@
  * written (./config-values.ts). Parsed files are cached per path, mtime and size: one file linted in an editor
  * gets the same answer as a whole-project run, and each file is parsed once per process.
  */
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType } from '@typescript-eslint/scope-manager';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -453,11 +454,11 @@ function isPathModule(identifier: TSESTree.Identifier, module: ProjectModule): b
   }
   const def = variable?.defs[0];
   if (def === undefined) return false;
-  if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+  if (def.type === DefinitionType.ImportBinding) {
     const declaration = def.parent as TSESTree.ImportDeclaration;
     return declaration.source.value === 'path' || declaration.source.value === 'node:path';
   }
-  if (def.type !== TSESLint.Scope.DefinitionType.Variable) return false;
+  if (def.type !== DefinitionType.Variable) return false;
   const init = def.node.init === null ? null : skipTypeWrappers(def.node.init);
   return (
     init?.type === AST_NODE_TYPES.CallExpression &&

@@ -9,10 +9,11 @@
  * objects; anything else is `unknown` with a reason that describes the code, never its text (a config file
  * holds passwords).
  */
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType } from '@typescript-eslint/scope-manager';
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 
 import type { AnalysisHost } from '../file-analysis/ast';
@@ -436,7 +437,7 @@ function evaluateIdentifier(
   const variable = findVariable(host, node);
   if (variable === null) return { kind: 'unknown', reason: 'a global', source };
   const def = variable.defs[0];
-  if (variable.defs.length === 1 && def?.type === TSESLint.Scope.DefinitionType.FunctionName) return { kind: 'function', source };
+  if (variable.defs.length === 1 && def?.type === DefinitionType.FunctionName) return { kind: 'function', source };
   const binding = soleInitializer(variable);
   if (binding === null || binding.declarator.id.type !== AST_NODE_TYPES.Identifier) {
     return { kind: 'unknown', reason: 'a variable without a single known value', source };

@@ -10,7 +10,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -660,14 +660,15 @@ export function deploymentOf(file: string): { root: string; deployment: Deployme
 }
 
 /**
- * Processes that run the construction at `file:line`: the programs whose script loads it (through the import graph),
- * for the lint rule, which reports only what it can prove. When no program names an existing script (a stated
- * total, `--processes`), every process counts; when scripts are known but none loads the file, 1 (whoever runs it).
+ * Processes that run the construction at `file:line` (any construction in `file` when `line` is not given, as the
+ * codemod sizes a whole setup module): the programs whose script loads it (through the import graph), for the lint
+ * rule, which reports only what it can prove. When no program names an existing script (a stated total,
+ * `--processes`), every process counts; when scripts are known but none loads the file, 1 (whoever runs it).
  */
-export function processesLoading(processes: ProcessCount, file: string, line: number): { count: number; programs: string[] } {
+export function processesLoading(processes: ProcessCount, file: string, line?: number): { count: number; programs: string[] } {
   const known = processes.groups.filter((group) => group.entry !== undefined && existsSync(group.entry));
   if (known.length === 0) return { count: processes.total, programs: processes.groups.map((group) => group.name) };
-  const loading = known.filter((group) => constructionsLoadedBy(group.entry as string).some((construction) => construction.file === file && construction.line === line));
+  const loading = known.filter((group) => constructionsLoadedBy(group.entry as string).some((construction) => construction.file === file && (line === undefined || construction.line === line)));
   const count = loading.reduce((sum, group) => sum + group.count, 0);
   return { count: Math.max(1, count), programs: loading.map((group) => group.name) };
 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 
 import type { TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { readdirSync, statSync } from 'node:fs';
 
 import type { ConfigPosition, ConfigValue } from './config-values';

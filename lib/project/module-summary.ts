@@ -20,9 +20,10 @@
  *     moduleFact(filename, TRANSACTION_HELPERS);   // a module on disk, cached per mtime
  *     factOf(lintedModule(context.sourceCode, filename), TRANSACTION_HELPERS); // the file being linted
  */
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESLint as Lint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES, TSESLint as Lint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType } from '@typescript-eslint/scope-manager';
 
 import type { ProjectModule } from './project-modules';
 
@@ -149,7 +150,7 @@ export function importReferenceOf(module: ProjectModule, raw: TSESTree.Node): Im
   const variable = findVariable(module.host, node);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (def === undefined) return null;
-  if (def.type === Lint.Scope.DefinitionType.ImportBinding) {
+  if (def.type === DefinitionType.ImportBinding) {
     const specifierNode = def.node;
     if (specifierNode.type === AST_NODE_TYPES.TSImportEqualsDeclaration) return null;
     const declaration = specifierNode.parent;
@@ -160,7 +161,7 @@ export function importReferenceOf(module: ProjectModule, raw: TSESTree.Node): Im
     const imported = specifierNode.imported.type === AST_NODE_TYPES.Identifier ? specifierNode.imported.name : specifierNode.imported.value;
     return { specifier, path: [imported] };
   }
-  if (def.type !== Lint.Scope.DefinitionType.Variable || def.parent.kind !== 'const') return null;
+  if (def.type !== DefinitionType.Variable || def.parent.kind !== 'const') return null;
   const declarator = def.node;
   if (declarator.init === null) return null;
   const located = patternPath(declarator.id, def.name);
@@ -224,14 +225,14 @@ function resolveIdentifier(
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (def === undefined || variable === null || variable === undefined) return null;
   switch (def.type) {
-    case Lint.Scope.DefinitionType.FunctionName:
-    case Lint.Scope.DefinitionType.ClassName:
+    case DefinitionType.FunctionName:
+    case DefinitionType.ClassName:
       return resolvePath(module, def.node, path, hops, seen);
-    case Lint.Scope.DefinitionType.ImportBinding: {
+    case DefinitionType.ImportBinding: {
       const reference = importReferenceOf(module, node);
       return reference === null ? null : importedValue(module, reference.specifier, [...reference.path, ...path], hops, seen);
     }
-    case Lint.Scope.DefinitionType.Variable: {
+    case DefinitionType.Variable: {
       const declarator = def.node;
       if (declarator.init === null) return null;
       // Written once: a `const`, or a `let`/`var` that nothing assigns again.

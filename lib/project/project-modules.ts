@@ -1,6 +1,6 @@
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { AnalysisHost } from '../file-analysis/ast';
 
 import { memberName, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
+import { loadEspreeTools, scopeLookup } from '../file-analysis/source-analysis';
 
 /**
  * Reading the project's own modules (never `node_modules`) so analysis can follow a relative import to the
@@ -261,16 +262,9 @@ function loadTypeScriptParser(): Parse | null {
 }
 
 function loadEspree(): Parse | null {
-  const load = createRequire(__filename);
-  let fromEslint = load;
-  try {
-    fromEslint = createRequire(load.resolve('eslint'));
-  } catch {
-    // Fall back to this package's own resolution.
-  }
   let parser: { parse(text: string, options: Record<string, unknown>): TSESTree.Program };
   try {
-    parser = fromEslint('espree') as typeof parser;
+    parser = loadEspreeTools();
   } catch {
     return null;
   }
@@ -351,11 +345,7 @@ function hostFromScopeManager(ast: TSESTree.Program, analyser: 'eslint-scope' | 
   );
   try {
     if (analyser === 'eslint-scope') {
-      const load = createRequire(createRequire(__filename).resolve('eslint'));
-      const eslintScope = load('eslint-scope') as {
-        analyze(ast: unknown, options: Record<string, unknown>): TSESLint.Scope.ScopeManager;
-      };
-      scopeManager = eslintScope.analyze(ast, { ecmaVersion: 2022, sourceType: isModule ? 'module' : 'script' });
+      scopeManager = loadEspreeTools().analyze(ast, { ecmaVersion: 2022, sourceType: isModule ? 'module' : 'script' });
     } else {
       const { analyze } = createRequire(__filename)('@typescript-eslint/scope-manager') as typeof import('@typescript-eslint/scope-manager');
       scopeManager = analyze(ast, { sourceType: isModule ? 'module' : 'script' });
@@ -363,22 +353,8 @@ function hostFromScopeManager(ast: TSESTree.Program, analyser: 'eslint-scope' | 
   } catch {
     return null;
   }
-  const global = scopeManager.scopes[0];
-  if (global === undefined) return null;
-  return {
-    // The same lookup as ESLint's SourceCode#getScope.
-    getScope(node) {
-      const inner = node.type !== AST_NODE_TYPES.Program;
-      for (let current: TSESTree.Node | undefined = node; current != null; current = current.parent) {
-        const scope = scopeManager.acquire(current, inner);
-        if (scope !== null) {
-          if (scope.type === TSESLint.Scope.ScopeType.functionExpressionName) return scope.childScopes[0] ?? scope;
-          return scope;
-        }
-      }
-      return global;
-    },
-  };
+  if (scopeManager.scopes[0] === undefined) return null;
+  return { getScope: scopeLookup(scopeManager) };
 }
 
 /** The exports of a parsed module (computed once per cached parse). */

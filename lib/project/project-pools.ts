@@ -7,7 +7,7 @@ import path from 'node:path';
 
 import type { TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 
 import type { EffectiveSetting } from './effective-pool';
 import type { NodeConfig } from './node-config';

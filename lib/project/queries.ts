@@ -1,6 +1,7 @@
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType } from '@typescript-eslint/scope-manager';
 
 import type { SequelizeAnalysis } from './sequelize-instances';
 
@@ -184,7 +185,7 @@ function identifierIsInstance(analysis: SequelizeAnalysis, node: TSESTree.Identi
   const variable = findVariable(analysis.host, node);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (variable === null || def === undefined) return false;
-  if (def.type === TSESLint.Scope.DefinitionType.Parameter) {
+  if (def.type === DefinitionType.Parameter) {
     // `rows.forEach((row) => row.save())`
     const fn = def.node;
     if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression && fn.type !== AST_NODE_TYPES.FunctionExpression) return false;
@@ -198,7 +199,7 @@ function identifierIsInstance(analysis: SequelizeAnalysis, node: TSESTree.Identi
       isInstanceArray(analysis, callee.object, depth + 1)
     );
   }
-  if (def.type !== TSESLint.Scope.DefinitionType.Variable) return false;
+  if (def.type !== DefinitionType.Variable) return false;
   const declarator = def.node;
   const declaration = def.parent;
   // `for (const row of rows)`

@@ -1,12 +1,13 @@
-import type { ParserServicesWithTypeInformation, TSESTree } from '@typescript-eslint/utils';
+import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
-import { ASTUtils, AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType } from '@typescript-eslint/scope-manager';
 
 import type { AnalysisHost } from '../file-analysis/ast';
 import type { ProjectModule } from './project-modules';
 
-import { findVariable, hostFromSourceCode, memberName, patternPath, skipTypeWrappers, staticKeyName, staticString } from '../file-analysis/ast';
+import { findVariable, hostFromSourceCode, memberName, patternPath, skipTypeWrappers, staticKeyName, staticString, variableNamed } from '../file-analysis/ast';
 import {
   exportedValue,
   isRelativeSpecifier,
@@ -299,13 +300,13 @@ function classifyVariable(context: Context, variable: TSESLint.Scope.Variable): 
   const [def] = variable.defs;
   if (def === undefined || variable.defs.length !== 1) return UNKNOWN;
   switch (def.type) {
-    case TSESLint.Scope.DefinitionType.ImportBinding:
+    case DefinitionType.ImportBinding:
       return classifyImport(context, def.node);
-    case TSESLint.Scope.DefinitionType.ClassName:
+    case DefinitionType.ClassName:
       return classifyClass(context, def.node);
-    case TSESLint.Scope.DefinitionType.FunctionName:
+    case DefinitionType.FunctionName:
       return { kind: 'function', result: () => functionResult(context, def.node) };
-    case TSESLint.Scope.DefinitionType.Variable:
+    case DefinitionType.Variable:
       break;
     default:
       return UNKNOWN;
@@ -606,7 +607,7 @@ function initOriginOf(context: Context, node: TSESTree.ClassDeclaration | TSESTr
   if (id === null) return undefined;
   // From the scope around the class: inside it, its name is the class scope's own binding, which no `init` reads.
   const own = context.host.getScope(node);
-  const variable = ASTUtils.findVariable(own.block === node ? (own.upper ?? own) : own, id.name);
+  const variable = variableNamed(own.block === node ? (own.upper ?? own) : own, id.name);
   if (variable === null) return undefined;
   const origins: (Origin | undefined)[] = [];
   for (const reference of variable.references) {

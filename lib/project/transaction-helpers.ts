@@ -1,6 +1,7 @@
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType } from '@typescript-eslint/scope-manager';
 
 import type { ProjectModule } from './project-modules';
 import type { QueryCall } from './queries';
@@ -157,9 +158,9 @@ function resolveIdentifierFunction(
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (variable == null || def === undefined) return null;
   switch (def.type) {
-    case TSESLint.Scope.DefinitionType.FunctionName:
+    case DefinitionType.FunctionName:
       return def.node.type === AST_NODE_TYPES.FunctionDeclaration ? { fn: def.node, analysis } : null;
-    case TSESLint.Scope.DefinitionType.Variable: {
+    case DefinitionType.Variable: {
       const declarator = def.node;
       if (declarator.init === null || variable.references.some((reference) => reference.isWrite() && reference.init !== true)) return null;
       const located = patternPath(declarator.id, variable.identifiers[0] as TSESTree.Identifier);
@@ -173,7 +174,7 @@ function resolveIdentifierFunction(
       const last = located.path.at(-1) as string;
       return container === null ? null : memberFunction(container, last, depth + 1);
     }
-    case TSESLint.Scope.DefinitionType.ImportBinding: {
+    case DefinitionType.ImportBinding: {
       const specifier = def.node;
       const declaration = specifier.parent;
       if (declaration.type !== AST_NODE_TYPES.ImportDeclaration) return null;
@@ -240,8 +241,8 @@ function resolveContainer(analysis: SequelizeAnalysis, raw: TSESTree.Node, depth
       const variable = findVariable(analysis.host, node);
       const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
       if (variable == null || def === undefined) return null;
-      if (def.type === TSESLint.Scope.DefinitionType.ClassName) return { kind: 'class', node: def.node, analysis, instance: false };
-      if (def.type === TSESLint.Scope.DefinitionType.Variable) {
+      if (def.type === DefinitionType.ClassName) return { kind: 'class', node: def.node, analysis, instance: false };
+      if (def.type === DefinitionType.Variable) {
         const declarator = def.node;
         if (declarator.init === null || variable.references.some((reference) => reference.isWrite() && reference.init !== true)) return null;
         const located = patternPath(declarator.id, variable.identifiers[0] as TSESTree.Identifier);
@@ -250,7 +251,7 @@ function resolveContainer(analysis: SequelizeAnalysis, raw: TSESTree.Node, depth
         for (const key of located.path) container = container === null ? null : memberContainer(container, key, depth + 1);
         return container;
       }
-      if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+      if (def.type === DefinitionType.ImportBinding) {
         const specifier = def.node;
         const declaration = specifier.parent;
         if (declaration.type !== AST_NODE_TYPES.ImportDeclaration) return null;
@@ -473,7 +474,7 @@ function beginValue(analysis: SequelizeAnalysis, raw: TSESTree.Node, depth: numb
     // `const t = await sequelize.transaction(); return t`, or `let transaction = null; try { transaction = await … }`.
     const variable = findVariable(analysis.host, node);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (variable == null || def?.type !== TSESLint.Scope.DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier) return null;
+    if (variable == null || def?.type !== DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier) return null;
     const values: TSESTree.Node[] = [];
     if (def.node.init !== null && !isNullLiteral(def.node.init)) values.push(def.node.init);
     for (const reference of variable.references) {
@@ -507,7 +508,7 @@ function isOptionsParameter(analysis: SequelizeAnalysis, raw: TSESTree.Node): bo
   const node = skipTypeWrappers(raw);
   if (node.type !== AST_NODE_TYPES.Identifier || !/options|opts|config/iu.test(node.name)) return false;
   const def = findVariable(analysis.host, node)?.defs[0];
-  return def?.type === TSESLint.Scope.DefinitionType.Parameter;
+  return def?.type === DefinitionType.Parameter;
 }
 
 /** The expressions a function returns (its expression body, or every `return x` of its own code). */
