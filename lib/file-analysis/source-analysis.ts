@@ -92,7 +92,7 @@ export class ParsedFile {
   /** The first token (or comment, with `includeComments`) after `node`. */
   getTokenAfter(node: TSESTree.Node | TokenOrComment, options?: { includeComments?: boolean }): TSESTree.Token | null {
     const list = this.list(options?.includeComments);
-    return (list[firstAtOrAfter(list, node.range[1])] as TSESTree.Token | undefined) ?? null;
+    return list[firstAtOrAfter(list, node.range[1])] ?? null;
   }
 
   /** The last token (or comment, with `includeComments`) before `node`. */
@@ -100,7 +100,7 @@ export class ParsedFile {
     const list = this.list(options?.includeComments);
     let index = firstAtOrAfter(list, node.range[0]) - 1;
     while (index >= 0 && (list[index] as TokenOrComment).range[1] > node.range[0]) index -= 1;
-    return (list[index] as TSESTree.Token | undefined) ?? null;
+    return list[index] ?? null;
   }
 
   /** The comments between `node` and the token before it, in source order. */

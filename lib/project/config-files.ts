@@ -10,7 +10,7 @@
  * written (./config-values.ts). Parsed files are cached per path, mtime and size: one file linted in an editor
  * gets the same answer as a whole-project run, and each file is parsed once per process.
  */
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { DefinitionType } from '@typescript-eslint/scope-manager';

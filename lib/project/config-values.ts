@@ -9,7 +9,7 @@
  * objects; anything else is `unknown` with a reason that describes the code, never its text (a config file
  * holds passwords).
  */
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';

@@ -20,7 +20,7 @@
  *     moduleFact(filename, TRANSACTION_HELPERS);   // a module on disk, cached per mtime
  *     factOf(lintedModule(context.sourceCode, filename), TRANSACTION_HELPERS); // the file being linted
  */
-import type { TSESLint, TSESLint as Lint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { DefinitionType } from '@typescript-eslint/scope-manager';
