@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { createTwoFilesPatch } from 'diff';
 
+import type { CliConfigPlan } from '../codemods/cli-config';
 import type { MigrationResult, PoolConfigOptions } from '../codemods/pool-config';
 import type { PlannedWrite } from '../lib/edits/file-plan';
 import type { SourceFile } from '../lib/edits/source-file';
@@ -13,6 +14,7 @@ import { BudgetError, formatAnnouncement, migratePoolConfig, planBudget } from '
 import { projectSourceFiles } from '../lib/project/project-files';
 import { SourceParseError } from '../lib/file-analysis/source-analysis';
 import { applyPlannedWrites, writeRefusal } from '../lib/edits/file-plan';
+import { JsonEditError, jsonNodeAt, parseStrictJson, setJsonValues } from '../lib/edits/json-edits';
 import { isInside, uncommittedChanges, workTreeOf } from '../lib/edits/repository';
 import { encodeText, readSourceFile } from '../lib/edits/source-file';
 import { addDbOptions, ConfigFileError, findNodeConfigDefault } from './config-files';
@@ -212,6 +214,7 @@ function configPatch(shown: string, before: string, after: string): string {
     .split('\n')
     .map((line) => {
       if (!/^[-+](?![-+]{2} )/u.test(line) || !existing.has(line.slice(1).trimEnd().replace(/,$/u, ''))) return line;
+      if (/^[-+]\s*[{}[\],]*$/u.test(line)) return line; // brackets and commas say nothing
       const keyed = /^([-+]\s*"(?:[^"\\]|\\.)*"\s*:\s*)(.*?)(,?)\s*$/u.exec(line);
       return keyed === null ? `${line[0] ?? ''}…` : `${keyed[1] ?? ''}${keyed[2] === '{' || keyed[2] === '[' ? keyed[2] : '…'}${keyed[3] ?? ''}`;
     })
@@ -237,6 +240,8 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
   const skippedReasons: string[] = [];
   const warnings: string[] = [];
   const configTargets = new Map<string, Record<LifecycleKey, number>>();
+  /** sequelize-cli JSON files to edit, by path: every plan of the run that names one (several modules may read it). */
+  const cliTargets = new Map<string, CliConfigPlan[]>();
   /** Per file, what changes and why (announcements, warnings, notes), printed under the file's line. */
   const details = new Map<string, string[]>();
   const writes: PlannedWrite[] = [];
@@ -264,7 +269,7 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     const source = sourceFile.text;
     let result: MigrationResult;
     try {
-      result = migratePoolConfig(source, file, args.options);
+      result = migratePoolConfig(source, file, { ...args.options, cliConfig: { root: cwd } });
     } catch (error) {
       if (error instanceof BudgetError) throw new UsageError(error.message);
       counts.errors += 1;
@@ -275,14 +280,18 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
       );
       continue;
     }
-    if (result.budget !== null) lastBudget = result.budget.lines;
+    if (result.budget !== null && !result.configCovered) lastBudget = result.budget.lines;
     for (const reason of result.skipped) skippedReasons.push(`${relative(file)}: ${reason}`);
-    for (const warning of result.warnings) warnings.push(`${relative(file)}: ${warning.message}`);
+    for (const warning of result.warnings) warnings.push(warning.file === file ? `${relative(file)}: ${warning.message}` : warning.message);
+    // A config file's announcements, warnings and notes are printed under that file.
+    const own = (entry: { file: string }): boolean => entry.file === file;
+    const cliNotes = new Set(result.cliConfigs.flatMap((plan) => plan.notes));
     details.set(relative(file), [
       ...result.announcements.map((announcement) => `  ${formatAnnouncement(announcement)}`),
-      ...result.warnings.map((warning) => `  warning: ${warning.message}`),
-      ...result.notes.map((note) => `  note: ${note}`),
+      ...result.warnings.filter(own).map((warning) => `  warning: ${warning.message}`),
+      ...result.notes.filter((note) => !cliNotes.has(note)).map((note) => `  note: ${note}`),
     ]);
+    for (const plan of result.cliConfigs) cliTargets.set(plan.file, [...(cliTargets.get(plan.file) ?? []), plan]);
     if (!result.changed) {
       if (result.skipped.length > 0) {
         counts.skipped += 1;
@@ -327,6 +336,49 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     }
     writes.push({ file: sourceFile, bytes: encodeText(sourceFile, updated) });
     changes.push({ shown: relative(configFile), note: ' (db.options.pool, the same values as the module)', before: text, after: updated, config: true, print: false });
+  }
+
+  // sequelize-cli: each JSON config a module's options come from gets its environments' pools (planned with it).
+  for (const [configFile, plans] of cliTargets) {
+    guard.check(configFile);
+    const shown = relative(configFile);
+    const fail = (reason: string): void => {
+      counts.errors += 1;
+      io.stderr(`error   ${shown}: ${reason}; left unchanged`);
+    };
+    const planned = mergeCliPlans(plans);
+    if (typeof planned === 'string') {
+      fail(planned);
+      continue;
+    }
+    details.set(shown, [
+      ...planned.announcements.map((announcement) => `  ${formatAnnouncement(announcement)}`),
+      ...planned.warnings.map((warning) => `  warning: ${warning}`),
+      ...planned.notes.map((note) => `  note: ${note}`),
+    ]);
+    if (planned.changes.length === 0) {
+      io.stdout(`unchanged ${shown} (every environment's pool already explicit and within the budget, or left alone)`);
+      for (const line of details.get(shown) ?? []) io.stdout(line);
+      continue;
+    }
+    const sourceFile = readTarget(configFile);
+    if (sourceFile === null) continue;
+    let updated: string;
+    try {
+      // The plan was made from the file as the project model read it; the bytes read now must still say the same.
+      const tree = parseStrictJson(sourceFile.text);
+      const stale = planned.changes.find((change) => (jsonNodeAt(tree, change.path)?.value ?? null) !== change.old);
+      if (stale !== undefined) {
+        fail(`${stale.path.join('.')} changed while the codemod ran`);
+        continue;
+      }
+      updated = setJsonValues(sourceFile.text, planned.changes);
+    } catch (error) {
+      fail(error instanceof JsonEditError ? error.message : `internal error (${firstLine(error)}), please report it`);
+      continue;
+    }
+    writes.push({ file: sourceFile, bytes: encodeText(sourceFile, updated) });
+    changes.push({ shown, note: ' (pool per environment)', before: sourceFile.text, after: updated, config: true, print: false });
   }
 
   // All or nothing: a run with an error writes no file, and a write that fails puts back the ones written.
@@ -380,7 +432,56 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     // A budget line the app may not get is worse than none.
     io.stdout(`budget: not promised: ${warnings.length} pool${warnings.length === 1 ? '' : 's'} above could not be proven to fit`);
   } else {
-    for (const line of lastBudget ?? planBudget(args.options, false).lines) io.stdout(`budget: ${line}`);
+    // Config environments are sized for their own database: each budget they were sized with is printed, named
+    // by file and environment where it is not the run's only one.
+    const groups = new Map<string, { lines: string[]; where: Map<string, Set<string>> }>();
+    for (const [configFile, plans] of cliTargets) {
+      for (const { environment, budget } of plans.flatMap((plan) => plan.budgets)) {
+        const key = budget.lines.join('\n');
+        const group = groups.get(key) ?? { lines: budget.lines, where: new Map<string, Set<string>>() };
+        group.where.set(relative(configFile), (group.where.get(relative(configFile)) ?? new Set<string>()).add(environment));
+        groups.set(key, group);
+      }
+    }
+    const lines = lastBudget ?? (groups.size === 0 ? planBudget(args.options, false).lines : null);
+    if (lines !== null) {
+      for (const line of lines) io.stdout(`budget: ${line}`);
+      groups.delete(lines.join('\n'));
+    }
+    if (lines === null && groups.size === 1) {
+      for (const line of [...groups.values()][0]?.lines ?? []) io.stdout(`budget: ${line}`);
+    } else {
+      for (const { lines: [line], where } of groups.values()) {
+        const named = [...where].map(([shown, environments]) => `${shown} ${[...environments].join(', ')}`).join('; ');
+        io.stdout(`budget: ${named}: ${line ?? ''}`);
+      }
+    }
   }
   return counts.errors > 0 || warnings.length > 0 ? 1 : 0;
+}
+
+/**
+ * The plans of one sequelize-cli file from every module of the run that reads it, as one: the same change planned
+ * twice is made once; two modules asking for different values is an error (nothing is written).
+ */
+function mergeCliPlans(plans: readonly CliConfigPlan[]): Pick<CliConfigPlan, 'announcements' | 'changes' | 'notes'> & { warnings: string[] } | string {
+  const changes = new Map<string, CliConfigPlan['changes'][number]>();
+  const merged = { changes: [] as CliConfigPlan['changes'], announcements: [] as CliConfigPlan['announcements'], warnings: new Set<string>(), notes: new Set<string>() };
+  for (const plan of plans) {
+    for (const [index, change] of plan.changes.entries()) {
+      const key = change.path.join('\0');
+      const earlier = changes.get(key);
+      if (earlier !== undefined) {
+        if (earlier.value !== change.value) return `two modules size ${change.path.join('.')} differently (${earlier.value} and ${change.value}); run the codemod on one of them at a time`;
+        continue;
+      }
+      changes.set(key, change);
+      merged.changes.push(change);
+      const announcement = plan.announcements[index];
+      if (announcement !== undefined) merged.announcements.push(announcement);
+    }
+    for (const warning of plan.warnings) merged.warnings.add(warning.message);
+    for (const note of plan.notes) merged.notes.add(note);
+  }
+  return { changes: merged.changes, announcements: merged.announcements, warnings: [...merged.warnings], notes: [...merged.notes] };
 }

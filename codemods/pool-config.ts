@@ -21,6 +21,7 @@ import type { ResolvedObject, ResolvedValue } from '../lib/file-analysis/resolve
 import type { SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 import type { TextEdit } from '../lib/edits/text-edits';
 import type { LifecycleKey } from '../lib/sequelize-facts';
+import type { CliConfigPlan } from './cli-config';
 
 import { skipTypeWrappers, staticString } from '../lib/file-analysis/ast';
 import { readProperty, resolveValue } from '../lib/file-analysis/resolve-value';
@@ -30,6 +31,7 @@ import { poolsInsideReplication, usesReplication } from '../lib/file-analysis/se
 import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
 import { editableText, restoreText } from '../lib/edits/source-file';
 import { appendObjectEntries, applyTextEdits } from '../lib/edits/text-edits';
+import { cliJsonOptions, commonDialect, planCliConfig } from './cli-config';
 import { sequelizeVersionFor } from './sequelize-version';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -48,6 +50,12 @@ export interface PoolConfigOptions {
   max?: number;
   /** Adds `idle_in_transaction_session_timeout` (ms) to `dialectOptions` (PostgreSQL only). */
   idleInTransactionTimeout?: number;
+  /**
+   * Plan edits of the sequelize-cli JSON config a module's options provably come from (./cli-config.ts), with
+   * paths in messages relative to `root`. The command sets it and applies the plans; the jscodeshift transform,
+   * which edits only the files it is given, does not (the module then fills unset keys at run time, as before).
+   */
+  cliConfig?: { root: string };
 }
 
 /** The pool size the codemod chose, and the arithmetic behind it (printed by the CLI, written in the file). */
@@ -116,6 +124,13 @@ export interface MigrationResult {
    * migration time, because they are the values the code already has). Null otherwise.
    */
   configPool: Record<LifecycleKey, number> | null;
+  /** Edits planned in sequelize-cli JSON config files, per environment (only with `cliConfig`). */
+  cliConfigs: CliConfigPlan[];
+  /**
+   * True when every migrated construction's pool is set by a sequelize-cli config in every environment it can
+   * select: the plans' budgets (per environment and dialect) are then the run's, and `budget` speaks for nothing.
+   */
+  configCovered: boolean;
 }
 
 /** The budget flags cannot be met: not even `max: 1` per process fits. */
@@ -408,6 +423,8 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     notes: [],
     budget: null,
     configPool: null,
+    cliConfigs: [],
+    configCovered: false,
     ...extra,
   });
   if (analysed.constructions.length === 0) return unchanged([]);
@@ -430,10 +447,13 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
 
   const skipped: string[] = [];
   const migrated: { construction: SequelizeConstruction; budget: BudgetPlan }[] = [];
+  const cliPlans = planCliConfigs(constructions, context);
   for (const [instance, construction] of constructions.entries()) {
     const where = `new Sequelize at line ${construction.node.loc.start.line}`;
     if (isAlreadyMigrated(construction)) continue;
-    const dialect = dialectOf(construction, analysed);
+    const cliPlan = cliPlans.byInstance.get(instance) ?? null;
+    // Options that are a sequelize-cli environment: the file's dialect, when every environment has the same one.
+    const dialect = dialectOf(construction, analysed) ?? cliPlans.dialects.get(instance) ?? null;
     if (dialect === 'sqlite') {
       skipped.push(`${where}: SQLite has no pool (Sequelize's SQLite connection manager never uses the pool options); nothing to migrate`);
       continue;
@@ -451,10 +471,16 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     const uriOnly = construction.form === 'unknown' && construction.node.arguments.length === 1 && only !== undefined && isStringExpression(only);
     const replicated = usesReplication(construction) === true;
     const budget = planBudget(options, replicated, dialect);
-    migrateConstruction(construction, uriOnly, instance, dialect, budget, context);
+    migrateConstruction(construction, uriOnly, instance, dialect, budget, context, cliPlan);
     migrated.push({ construction, budget });
   }
+  const plans = [...new Set(migrated.map(({ construction }) => cliPlans.byInstance.get(constructions.indexOf(construction))).filter((plan) => plan !== undefined))];
+  for (const plan of plans) {
+    context.warnings.push(...plan.warnings);
+    context.notes.push(...plan.notes);
+  }
   if (migrated.length === 0) return unchanged(skipped, { notes: context.notes });
+
 
   const taken = GENERATED_NAMES.filter((name) => declares(analysed, name));
   if (taken.length > 0) {
@@ -509,7 +535,55 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     notes: context.notes,
     budget: first.budget,
     configPool: configBinding !== null && context.finalPools.length === 1 ? (context.finalPools[0] ?? null) : null,
+    cliConfigs: plans,
+    configCovered: migrated.every(({ construction }) => cliPlans.byInstance.get(constructions.indexOf(construction))?.leftAlone.length === 0),
   };
+}
+
+/**
+ * With `cliConfig`: the sequelize-cli JSON files the constructions' options provably are, each planned once for the
+ * constructions that read it (./cli-config.ts), and the one dialect a file's environments share (the module's own
+ * budget and comment then name the right database).
+ */
+function planCliConfigs(constructions: readonly SequelizeConstruction[], context: Context): { byInstance: Map<number, CliConfigPlan>; dialects: Map<number, string> } {
+  const byInstance = new Map<number, CliConfigPlan>();
+  const dialects = new Map<number, string>();
+  const root = context.options.cliConfig?.root;
+  if (root === undefined) return { byInstance, dialects };
+  const targets = new Map<string, { target: NonNullable<ReturnType<typeof cliJsonOptions>>; instances: number[] }>();
+  for (const [instance, construction] of constructions.entries()) {
+    if (isAlreadyMigrated(construction)) continue;
+    const target = cliJsonOptions(construction, context.analysed, context.file);
+    if (target === null) continue;
+    const dialect = commonDialect(target);
+    if (dialect !== null) dialects.set(instance, dialect);
+    if (dialect === 'sqlite') continue;
+    const key = `${target.file}\0${JSON.stringify(target.selection)}`;
+    const entry = targets.get(key) ?? { target, instances: [] };
+    entry.instances.push(instance);
+    targets.set(key, entry);
+  }
+  const shown = (file: string): string => path.relative(root, file) || file;
+  for (const { target, instances } of targets.values()) {
+    const plan = planCliConfig(
+      target,
+      instances,
+      {
+        budgetFor: (dialect, replicated) => planBudget(context.options, replicated, dialect),
+        overBudget,
+        forcedMax: context.options.max,
+        version: context.version,
+        why: WHY,
+      },
+      shown,
+    );
+    if ('unplanned' in plan) {
+      context.notes.push(`${shown(target.file)} is not edited: ${plan.unplanned}`);
+      continue;
+    }
+    for (const instance of instances) byInstance.set(instance, plan);
+  }
+  return { byInstance, dialects };
 }
 
 /** True when a node-config directory above `file` mentions db.options in any of its files (or cannot be read). */
@@ -542,6 +616,7 @@ function migrateConstruction(
   dialect: string | null,
   budget: BudgetPlan,
   context: Context,
+  cliPlan: CliConfigPlan | null,
 ): void {
   const { text, edits, style, version } = context;
   const line = construction.node.loc.start.line;
@@ -715,7 +790,11 @@ function migrateConstruction(
     // argument of unknown kind may be a URL: withPoolSettings hands a string back untouched.
     const single = construction.form === 'unknown' && construction.node.arguments.length === 1;
     const condition = single ? `where ${view.source} is options (not a URL) that leave it unset` : `where ${view.source} leaves it unset`;
-    for (const key of LIFECYCLE_KEYS) {
+    // A sequelize-cli JSON config the command edits: after the edit it sets every key in the environments it
+    // proves, so withPoolSettings fills keys only where an environment is left alone.
+    const cliRoot = context.options.cliConfig?.root ?? '';
+    const leftAlone = cliPlan === null ? null : `${condition} (${path.relative(cliRoot, cliPlan.file) || cliPlan.file}: ${cliPlan.leftAlone.join(', ')})`;
+    for (const key of cliPlan !== null && cliPlan.leftAlone.length === 0 ? [] : LIFECYCLE_KEYS) {
       announce({
         key: `pool.${key}`,
         old: null,
@@ -723,10 +802,11 @@ function migrateConstruction(
         new: key === 'max' ? newMax : key === 'min' ? Math.min(RECOMMENDED_POOL.min, newMax) : RECOMMENDED_POOL[key],
         clampedToMax: key === 'min',
         why: `unset, so ${v} used ${version.defaults[key]}; now explicit: ${key === 'max' ? (budget.lines[0] ?? '') : WHY[key]}`,
-        condition,
+        condition: leftAlone ?? condition,
       });
     }
-    if (budget.computed) {
+    // The config file's environments carry their own warnings (use_env_variable, values it cannot prove).
+    if (budget.computed && cliPlan === null) {
       warn(`its pool comes from ${view.source}; the codemod cannot see its max, so it cannot promise ${budget.lines[0] ?? ''}. Check the max there (the config file or variable it reads)`);
     }
   }

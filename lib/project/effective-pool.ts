@@ -209,9 +209,15 @@ function selectedEnvironment(reference: Extract<ResolvedConfig, { source: 'seque
   return environment.fallback;
 }
 
-/** The file a sequelize-cli reference names, as Node's `require` finds it. */
-function referencedFile(reference: Extract<ResolvedConfig, { source: 'sequelize-cli' }>, lookup: Lookup): string | null {
-  const base = reference.base === 'module' ? path.dirname(lookup.context.filename) : lookup.context.projectRoot;
+/**
+ * The file a sequelize-cli reference names, as Node's `require` finds it: relative to the module, or to the
+ * working directory (taken to be `projectRoot`) for `path.resolve('config', …)`.
+ */
+export function referencedConfigFile(
+  reference: Extract<ResolvedConfig, { source: 'sequelize-cli' }>,
+  context: Pick<EffectivePoolContext, 'filename' | 'projectRoot'>,
+): string | null {
+  const base = reference.base === 'module' ? path.dirname(context.filename) : context.projectRoot;
   const target = path.resolve(base, reference.specifier);
   for (const candidate of [target, `${target}.js`, `${target}.json`, `${target}.cjs`, path.join(target, 'index.js'), path.join(target, 'index.json')]) {
     try {
@@ -244,7 +250,7 @@ function lookupConfigReference(reference: ResolvedConfig, keyPath: readonly stri
     if (found.value === undefined) return fromFallback();
     return configOutcome(found.value, lookup, { format: 'node-config', environment: model.environments.join(','), keyPath: keys });
   }
-  const file = referencedFile(reference, lookup);
+  const file = referencedConfigFile(reference, lookup.context);
   if (file === null) return { kind: 'setting', setting: unknownSetting(`${reference.specifier} was not found`) };
   const config = readSequelizeCliConfig(file);
   if (config instanceof ConfigFileError) return { kind: 'setting', setting: unknownSetting(`${path.relative(lookup.context.projectRoot, file)} does not parse`) };
@@ -438,7 +444,7 @@ export function configuredEnvironments(construction: SequelizeConstruction, cont
   for (const reference of configReferences(construction, context.host)) {
     if (reference.source === 'sequelize-cli') {
       if (reference.environment?.kind !== 'variable') continue;
-      const file = referencedFile(reference, lookup);
+      const file = referencedConfigFile(reference, lookup.context);
       const config = file === null ? null : readSequelizeCliConfig(file);
       if (config === null || config instanceof ConfigFileError || 'unread' in config) continue;
       for (const name of config.environments.keys()) if (cliEnvironment(config, name) !== null) names.add(name);

@@ -36,6 +36,8 @@ interface CorpusCase {
   warnings: number;
   /** Why loading the module does not reach `new Sequelize` (the differential is then only a load check). */
   notExercised?: string;
+  /** The sequelize-cli JSON config whose pools the run edits (relative to the corpus folder), with its edits per environment. */
+  cliConfig?: { file: string; changes: Record<string, number> };
 }
 
 const SQLITE = /SQLite has no pool \(Sequelize's SQLite connection manager never uses the pool options\); nothing to migrate/u;
@@ -66,7 +68,13 @@ const CASES: CorpusCase[] = [
   { slug: '18-nobebbs-if-else-url-or-env', entry: 'config/connection.js', warnings: 0 },
   { slug: '19-wouterds-ts-mariadb-env', entry: 'src/services/sequelize.ts', warnings: 0 },
   { slug: '20-media-server-mariadb-mutated-config-lowercase-db', entry: 'models/index.js', warnings: 1 },
-  { slug: '21-cloudbread-cli-json-mssql-pool-dev-only', entry: 'CloudBread-Core/models/index.js', warnings: 1 },
+  {
+    slug: '21-cloudbread-cli-json-mssql-pool-dev-only',
+    entry: 'CloudBread-Core/models/index.js',
+    warnings: 0,
+    // development (SQL Server) keeps its max 5, min 0 and idle; test and production (MySQL: 4 × 33 of 150) get a pool.
+    cliConfig: { file: 'CloudBread-Core/config/sequelize.json', changes: { development: 2, test: 5, production: 5 } },
+  },
   { slug: '22-lottocentral-pool-spread-mysql', entry: 'src/database/index.js', warnings: 1 },
   { slug: '23-hackatalk-ts-config-js-production-pool', entry: 'src/db/index.ts', warnings: 1 },
   { slug: '24-googleimage-ts-static-singleton-class', entry: 'src/Database/connect.ts', warnings: 0 },
@@ -75,8 +83,18 @@ const CASES: CorpusCase[] = [
   { slug: '27-nuxt-dumy-cli-index-configpath-pool200', entry: 'api/database/models/index.js', warnings: 1 },
   { slug: '28-ilm-post-sequelize-typescript-modelpaths', entry: 'src/db/sequelize.ts', warnings: 0 },
   { slug: '29-todo-assignment-ts-env-number-pool20', entry: 'src/utils/db.ts', warnings: 0 },
-  { slug: '30-postit-cli-esm-babel-use-env-without-config', entry: 'server/models/index.js', warnings: 1 },
-  { slug: '31-gestionstock-cli-mysql-classic', entry: 'server/models/index.js', warnings: 2 },
+  {
+    slug: '30-postit-cli-esm-babel-use-env-without-config',
+    entry: 'server/models/index.js',
+    warnings: 0,
+    cliConfig: { file: 'server/config/config.json', changes: { development: 5, test: 5, production: 5 } },
+  },
+  {
+    slug: '31-gestionstock-cli-mysql-classic',
+    entry: 'server/models/index.js',
+    warnings: 0,
+    cliConfig: { file: 'server/config/config.json', changes: { development: 5, test: 5, production: 5 } },
+  },
   { slug: '32-eigen-secret-ts-if-else-sqlite-pool100', entry: 'server/lib/db.ts', warnings: 0 },
   { slug: '33-outline-factory-readonly-replica-sequelize-typescript', entry: 'server/storage/database.ts', warnings: 2 },
   { slug: '34-opencollective-node-config-options-spread', entry: 'server/lib/sequelize.ts', warnings: 1 },
@@ -120,6 +138,10 @@ function expectOnlyAnnouncedDifferences(report: DifferentialReport, expect: Expe
   }
   expect(report.unmatched, 'captures matched to the file’s constructions').toBe(0);
   expect(report.second.changed, 'a second run changes nothing').toBe(false);
+  expect(
+    report.secondConfig.cliConfigs.flatMap((plan) => plan.changes),
+    'the edited sequelize-cli config needs no further change',
+  ).toEqual([]);
 }
 
 describe('the corpus: real setup modules', () => {
@@ -145,13 +167,19 @@ describe('the corpus: real setup modules', () => {
       expect(result.skipped).toHaveLength(reasons.length);
       for (const [index, reason] of reasons.entries()) expect(result.skipped[index]).toMatch(reason);
       expect(result.warnings.map((warning) => warning.message), 'warnings').toHaveLength(entry.warnings);
+      const edited = result.cliConfigs.map((plan) => ({
+        file: path.relative(report.root, plan.file),
+        changes: plan.changes.reduce<Record<string, number>>((counts, change) => ({ ...counts, [change.path[0] ?? '']: (counts[change.path[0] ?? ''] ?? 0) + 1 }), {}),
+      }));
+      expect(edited, 'sequelize-cli config edits').toEqual(entry.cliConfig === undefined ? [] : [entry.cliConfig]);
       if (result.changed) tally.migrated += 1;
       else tally.skipped += 1;
       expectOnlyAnnouncedDifferences(report, expect);
       const reached = report.original.some((outcome) => outcome.captures.length > 0);
       if (reached) tally.exercised += 1;
       expect(reached, entry.notExercised ?? 'loading reaches new Sequelize').toBe(entry.notExercised === undefined);
-      if (result.changed) expect(result.announcements.length).toBeGreaterThan(0);
+      // A module whose pool is wholly in an edited sequelize-cli config announces its changes under that file.
+      if (result.changed) expect(result.announcements.length + result.cliConfigs.flatMap((plan) => plan.announcements).length).toBeGreaterThan(0);
     });
   });
 });

@@ -10,10 +10,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import type { CliConfigPlan } from '../../../codemods/cli-config';
 import type { Announcement, MigrationResult, PoolConfigOptions } from '../../../codemods/pool-config';
 
 import { addDbOptions, findNodeConfigDefault } from '../../../cli/config-files';
 import { migratePoolConfig } from '../../../codemods/pool-config';
+import { setJsonValues } from '../../../lib/edits/json-edits';
 import { analyseSource } from '../../../lib/file-analysis/source-analysis';
 
 const LOADER = path.join(__dirname, 'load-module.cjs');
@@ -214,6 +216,8 @@ export interface DifferentialCase {
 }
 
 export interface DifferentialReport {
+  /** Where the fixture was copied and migrated (paths in `result` are below it). */
+  root: string;
   result: MigrationResult;
   runs: Run[];
   original: Outcome[];
@@ -224,6 +228,24 @@ export interface DifferentialReport {
   unmatched: number;
   /** The migrated text migrated again (idempotence). */
   second: MigrationResult;
+  /** The original module planned again against the edited sequelize-cli configs: they must need no change. */
+  secondConfig: MigrationResult;
+}
+
+/** The environment a run selects in a sequelize-cli config, as the module computes it (`NODE_ENV || 'development'`). */
+function selectedEnvironment(plan: CliConfigPlan, run: Run): string | undefined {
+  const { selection } = plan;
+  if (selection.kind === 'literal') return selection.value;
+  if (selection.kind === 'unknown') return undefined;
+  return run.env[selection.variable] || (selection.fallback ?? undefined);
+}
+
+/** The config-file announcements that apply to one construction in one run, as module-style ones (applied first). */
+function configAnnouncements(plans: readonly CliConfigPlan[], instance: number | null, run: Run): Announcement[] {
+  return plans
+    .filter((plan) => instance !== null && plan.instances.includes(instance))
+    .flatMap((plan) => plan.announcements.filter((announcement) => announcement.environment === selectedEnvironment(plan, run)))
+    .map((announcement) => ({ ...announcement, environment: null }));
 }
 
 /** Migrates `entry` in a copy of the fixture, loads both under every environment, returns what each received. */
@@ -235,14 +257,18 @@ export async function runDifferential({ directory, entry, options }: Differentia
     cpSync(directory, app, { recursive: true });
     const file = path.join(app, entry);
     const source = readFileSync(file, 'utf8');
-    const result = migratePoolConfig(source, file, options);
-    const second = migratePoolConfig(result.output, file, options);
+    const withConfig = { ...options, cliConfig: { root: app } };
+    const result = migratePoolConfig(source, file, withConfig);
+    const second = migratePoolConfig(result.output, file, withConfig);
     const runs = [...environments(environmentVariablesRead(directory)), ...extraRuns];
     const original = await loadRuns(app, entry, runs);
     writeFileSync(file, result.output);
     // The command also writes the module's pool to node-config's default.json (the same values): do the same.
     const configFile = result.configPool === null ? null : findNodeConfigDefault(file, app);
     if (configFile !== null && result.configPool !== null) writeFileSync(configFile, addDbOptions(readFileSync(configFile, 'utf8'), result.configPool));
+    // And the pools of the sequelize-cli JSON configs the module's options are.
+    for (const plan of result.cliConfigs) writeFileSync(plan.file, setJsonValues(readFileSync(plan.file, 'utf8'), plan.changes));
+    const secondConfig = migratePoolConfig(source, file, withConfig);
     const migrated = await loadRuns(app, entry, runs);
     const originalLines = constructionLines(source, file);
     const migratedLines = constructionLines(result.output, file);
@@ -254,12 +280,15 @@ export async function runDifferential({ directory, entry, options }: Differentia
         const migratedCapture = migrated[runIndex]?.captures[captureIndex];
         const migratedInstance = migratedCapture === undefined ? null : instanceOf(migratedCapture, entry, migratedLines);
         if (instance === null || (migratedCapture !== undefined && migratedInstance !== instance)) unmatched += 1;
-        const announcements = result.announcements.filter((announcement) => announcement.instance === instance);
+        const announcements = [
+          ...configAnnouncements(result.cliConfigs, instance, runs[runIndex] as Run),
+          ...result.announcements.filter((announcement) => announcement.instance === instance),
+        ];
         const args = expectedArguments(capture.args, announcements, migratedCapture?.args.length ?? capture.args.length);
         return { line: migratedCapture?.line ?? null, args: sortKeys(args) as Json[] };
       }),
     }));
-    return { result, runs, original, migrated, expected, unmatched, second };
+    return { root: app, result, runs, original, migrated, expected, unmatched, second, secondConfig };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
