@@ -6,7 +6,7 @@
  * differ only by the announced changes; a second run must change nothing; a module the codemod leaves alone
  * must say why.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -181,6 +181,59 @@ describe('the corpus: real setup modules', () => {
       // A module whose pool is wholly in an edited sequelize-cli config announces its changes under that file.
       if (result.changed) expect(result.announcements.length + result.cliConfigs.flatMap((plan) => plan.announcements).length).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('derived sequelize-cli configs (the real 31-gestionstock app with its config.json changed as named)', () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'codemod-cli-variants-'));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const source = path.join(CORPUS, '31-gestionstock-cli-mysql-classic');
+  const variants: {
+    name: string;
+    change: (config: Record<string, Record<string, unknown>>) => void;
+    warnings: number;
+    edited: Record<string, number>;
+    /** The pool `new Sequelize` receives after migration with NODE_ENV=production. */
+    production: Record<string, unknown>;
+  }[] = [
+    {
+      name: 'production on PostgreSQL with the issue’s pool { max: 50 }, test on SQLite',
+      change: (config) => {
+        config['production'] = { ...config['production'], dialect: 'postgres', pool: { max: 50, min: 20, idle: 0 } };
+        config['test'] = { dialect: 'sqlite', storage: ':memory:' };
+      },
+      warnings: 0,
+      // production: max 50 → 12, min 20 → 12, acquire and evict added (idle 0 is kept, with a note)
+      edited: { development: 5, production: 4 },
+      production: { max: 12, min: 12, idle: 0, acquire: 30000, evict: 10000 },
+    },
+    {
+      name: 'production through use_env_variable, development with a string max',
+      change: (config) => {
+        config['production'] = { use_env_variable: 'DATABASE_URL', dialect: 'mysql', pool: { max: 80 } };
+        config['development'] = { ...config['development'], pool: { max: '10' } };
+      },
+      warnings: 2,
+      edited: { test: 5 },
+      // Left alone in the file; the module's withPoolSettings fills what it leaves unset, as announced.
+      production: { max: 80, min: 2, idle: 10000, acquire: 30000, evict: 10000 },
+    },
+  ];
+  it.concurrent.for(variants)('$name: loads the same except as announced', { timeout: 300_000 }, async (variant, { expect }) => {
+    const directory = path.join(work, variant.name.replaceAll(/\W+/gu, '-'));
+    cpSync(source, directory, { recursive: true });
+    const file = path.join(directory, 'server', 'config', 'config.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, unknown>>;
+    variant.change(config);
+    writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+    const report = await runDifferential({ directory, entry: 'server/models/index.js', options: { processes: 7, maxConnections: 100 } });
+    expect(report.result.warnings, 'warnings').toHaveLength(variant.warnings);
+    const counts: Record<string, number> = {};
+    for (const change of report.result.cliConfigs.flatMap((plan) => plan.changes)) counts[change.path[0] ?? ''] = (counts[change.path[0] ?? ''] ?? 0) + 1;
+    expect(counts).toEqual(variant.edited);
+    expectOnlyAnnouncedDifferences(report, expect);
+    const production = report.runs.findIndex((run) => run.name === 'NODE_ENV=production');
+    expect(report.migrated[production]?.captures[0]?.args.at(-1)).toMatchObject({ pool: variant.production });
   });
 });
 
