@@ -27,7 +27,8 @@ from config or the environment. The app keeps what it had except the changes lis
 new, and why); what cannot be proven is a warning (exit 1). See docs/codemod.md.
 
 Paths default to server/db/sequelize.js when it exists, else every file under the current directory
-that contains "new Sequelize" (node_modules skipped).
+that contains "new Sequelize" (node_modules skipped). When a module's options are an environment of a
+sequelize-cli config.json, that file's pools are sized per environment in the same run.
 
 Options:
   --processes <n>                   Processes that each open the pool (Supervisor programs, workers)
