@@ -3,12 +3,13 @@
  * the built bin exactly as `npx eslint-plugin-sequelize-pool codemod` would run it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { treeHash } from './tree-hash';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(REPO_ROOT, 'dist', 'cli', 'index.js');
@@ -25,20 +26,6 @@ function codemod(...args: string[]) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** A hash of every file's path and bytes under the app (git metadata excluded). */
-function treeHash(): string {
-  const hash = createHash('sha256');
-  const walk = (directory: string): void => {
-    for (const entry of readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name === '.git') continue;
-      const file = path.join(directory, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else hash.update(path.relative(app, file)).update(readFileSync(file));
-    }
-  };
-  walk(app);
-  return hash.digest('hex');
-}
 
 const read = (file: string): string => readFileSync(path.join(app, file), 'utf8');
 
@@ -80,11 +67,11 @@ describe('codemod command', () => {
 
     git('add', '-A');
     git('-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qm', 'migrated');
-    const before = treeHash();
+    const before = treeHash(app);
     const second = codemod('--processes', '7', '--max-connections', '100');
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('0 changed / 1 unchanged / 0 skipped / 0 errors');
-    expect(treeHash()).toBe(before);
+    expect(treeHash(app)).toBe(before);
   });
 
   it('loads and runs the migrated module with NODE_ENV=dev against the example config', () => {
@@ -118,7 +105,7 @@ describe('codemod command', () => {
 
   it('--dry prints unified diffs and writes nothing, even on a dirty tree', () => {
     writeFileSync(path.join(app, 'scratch.txt'), 'uncommitted\n');
-    const before = treeHash();
+    const before = treeHash(app);
     const result = codemod('--dry', '--processes', '7');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('--- a/server/db/sequelize.js');
@@ -127,28 +114,28 @@ describe('codemod command', () => {
     expect(result.stdout).toContain('+    pool: { max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 },');
     expect(result.stdout).toContain('--- a/config/default.json');
     expect(result.stdout).toContain('1 would change / 0 unchanged / 0 skipped / 0 errors / 0 warnings');
-    expect(treeHash()).toBe(before);
+    expect(treeHash(app)).toBe(before);
   });
 
   it('--print prints each rewritten file; with --dry nothing is written', () => {
-    const before = treeHash();
+    const before = treeHash(app);
     const result = codemod('--print', '--dry', '--processes', '7');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("  const options = config.has('db.options') ? config.get('db.options') : {};\n");
     expect(result.stdout).toContain("module.exports = { sequelize, Sequelize, poolStats, forceReleasePool };\n");
-    expect(treeHash()).toBe(before);
+    expect(treeHash(app)).toBe(before);
   });
 
   it('refuses a dirty git tree unless --force', () => {
     writeFileSync(path.join(app, 'server', 'main.js'), `${read('server/main.js')}\n// wip\n`);
-    const before = treeHash();
+    const before = treeHash(app);
     const refused = codemod('--processes', '7');
     expect(refused.status).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toBe(
       'eslint-plugin-sequelize-pool: the git working tree has 1 uncommitted change; commit or stash first, or pass --force (or --dry to preview)\n',
     );
-    expect(treeHash()).toBe(before);
+    expect(treeHash(app)).toBe(before);
     const forced = codemod('--processes', '7', '--force');
     expect(forced.status).toBe(0);
     expect(read('server/db/sequelize.js')).toContain('withPoolSettings(');
@@ -186,13 +173,13 @@ describe('codemod command', () => {
   });
 
   it('refuses, with the arithmetic, a budget no pool fits (never max: 0)', () => {
-    const before = treeHash();
+    const before = treeHash(app);
     const result = codemod('--processes', '200', '--max-connections', '100');
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       'eslint-plugin-sequelize-pool: no pool fits: 200 processes × max 1 = 200 > 87 connections (100 − 3 reserved − 10 kept for migrations, psql and monitoring); raise --max-connections or run fewer processes\n',
     );
-    expect(treeHash()).toBe(before);
+    expect(treeHash(app)).toBe(before);
   });
 
   it.each([
@@ -201,13 +188,13 @@ describe('codemod command', () => {
     [['--max', '0'], 'eslint-plugin-sequelize-pool: --max must be an integer ≥ 1, got "0"'],
     [['missing.js'], 'eslint-plugin-sequelize-pool: no such file or directory: missing.js'],
   ])('rejects bad arguments %j with one line and exit 2', (args, message) => {
-    const before = treeHash();
+    const before = treeHash(app);
     const result = codemod(...args);
     expect(result.status).toBe(2);
     expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(result.stderr).toContain(message);
     expect(result.stderr).not.toMatch(/^\s+at /mu);
-    expect(treeHash()).toBe(before);
+    expect(treeHash(app)).toBe(before);
   });
 
   it('prints its help', () => {
