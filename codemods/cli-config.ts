@@ -13,9 +13,9 @@
  * The plan is key paths and values; the command applies them to the file's text (lib/edits/json-edits) in the same
  * all-or-nothing run as the module.
  */
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import path from 'node:path';
 
 import type { AnalysedSource } from '../lib/file-analysis/source-analysis';
@@ -110,9 +110,11 @@ function readOnlyChain(analysed: AnalysedSource, raw: TSESTree.Node, constructor
     if (reference.init === true) continue;
     if (reference.isWrite() || !safeUse(reference, constructors)) return false;
   }
-  if (definition?.type === TSESLint.Scope.DefinitionType.ImportBinding) return true;
-  if (definition?.type !== TSESLint.Scope.DefinitionType.Variable || definition.node.init === null || definition.node.id.type !== AST_NODE_TYPES.Identifier) return false;
-  return readOnlyChain(analysed, definition.node.init, constructors, depth + 1);
+  // Told apart by their nodes, not the scope manager's enum (whose package entry may load ESLint).
+  const declared = definition?.node as TSESTree.Node | undefined;
+  if (declared?.type === AST_NODE_TYPES.ImportDefaultSpecifier || declared?.type === AST_NODE_TYPES.ImportNamespaceSpecifier) return true;
+  if (declared?.type !== AST_NODE_TYPES.VariableDeclarator || declared.init === null || declared.id.type !== AST_NODE_TYPES.Identifier) return false;
+  return readOnlyChain(analysed, declared.init, constructors, depth + 1);
 }
 
 /** A use of the config object that cannot change what `new Sequelize` gets for the keys the plan relies on. */
