@@ -576,7 +576,7 @@ function functionResult(
 }
 
 function classifyClass(context: Context, node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): ValueKind {
-  if (node.superClass === null) return OTHER;
+  if (node.superClass === null) return staticMembers(context, node);
   const member = sequelizeModuleMember(context.host, node.superClass);
   if (member !== null) {
     const path = member.path.filter((key) => key !== 'default');
@@ -587,6 +587,27 @@ function classifyClass(context: Context, node: TSESTree.ClassDeclaration | TSEST
   }
   // `class Admin extends User`: a subclass of a model is a model.
   return classify(context, node.superClass).kind === 'model' ? { kind: 'model' } : UNKNOWN;
+}
+
+/**
+ * A class that extends nothing, read through its static members: stock-server's models module exports
+ * `class db { static sequelize = sequelize; static Order = Order; … }`. A name it does not declare is nothing of ours.
+ */
+function staticMembers(context: Context, node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): ValueKind {
+  return {
+    kind: 'object',
+    member(name) {
+      for (const element of node.body.body) {
+        if (element.type !== AST_NODE_TYPES.PropertyDefinition && element.type !== AST_NODE_TYPES.MethodDefinition) continue;
+        if (!element.static || staticKeyName(element.key, element.computed) !== name) continue;
+        if (element.type === AST_NODE_TYPES.MethodDefinition) {
+          return element.kind === 'method' ? { kind: 'function', result: () => functionResult(context, element.value) } : UNKNOWN;
+        }
+        return element.value === null ? UNKNOWN : classify(context, element.value);
+      }
+      return OTHER;
+    },
+  };
 }
 
 /** `User.init(attributes, { sequelize })` in the class's module: the instance the model is defined on. */
