@@ -14,7 +14,7 @@ export interface NoUnreleasedTransactionOptions {
 
 export type Options = [Partial<NoUnreleasedTransactionOptions>];
 
-export type MessageIds = 'unreleased' | 'useManagedTransaction';
+export type MessageIds = 'handedOff' | 'unreleased' | 'useManagedTransaction';
 
 const DEFAULT_OPTIONS: NoUnreleasedTransactionOptions = {
   instancePattern: DEFAULT_INSTANCE_PATTERN,
@@ -79,6 +79,8 @@ export default createRule<Options, MessageIds>({
     messages: {
       unreleased:
         'Transaction `{{name}}` from `{{call}}` can be left open: {{paths}}. An unfinished transaction keeps its pool connection checked out for good (nothing times it out) and `sequelize.close()` never resolves. Commit or roll back on every path (roll back in `catch` or `finally`), or use a managed transaction.',
+      handedOff:
+        'The transaction from `{{call}}()` is handed to `{{helper}}()` (line {{line}}), which only passes it on to queries: nothing commits or rolls it back, so it keeps its pool connection checked out for good (nothing times it out) and `sequelize.close()` never resolves. Bind it, then commit or roll back on every path, or use a managed transaction.',
       useManagedTransaction:
         'Rewrite as a managed transaction: `{{receiver}}.transaction(async ({{name}}) => { … })` commits when the callback resolves and rolls back when it throws.',
     },
@@ -119,10 +121,17 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    return trackTransactions(analysis, (scopes) => {
+    return trackTransactions(analysis, (scopes, _timeline, orphans) => {
       for (const scope of scopes) {
         if (scope.form !== 'unmanaged' || scope.leaks === null || scope.leaks.length === 0) continue;
         report(scope, scope.leaks);
+      }
+      for (const orphan of orphans) {
+        context.report({
+          node: orphan.call,
+          messageId: 'handedOff',
+          data: { call: orphan.begun, helper: orphan.handedTo, line: String(orphan.handedAt.loc.start.line) },
+        });
       }
     }, names);
   },

@@ -98,6 +98,16 @@ function awaitedHere(call: TSESTree.CallExpression): boolean {
   );
 }
 
+/** How messages name the scope's transaction: its binding, or the expression that carries it (`req.transaction`). */
+function scopeName(scope: TransactionScope): string {
+  return scope.variable?.name ?? (scope.form === 'managed' ? scope.expression : undefined) ?? 't';
+}
+
+/** Does an argument of `call` read `carrier` (`req`, `ctx`, `options`)? */
+function passesCarrier(call: TSESTree.CallExpression, carrier: TSESLint.Scope.Variable): boolean {
+  return carrier.references.some((reference) => reference.identifier.range[0] >= call.range[0] && reference.identifier.range[1] <= call.range[1] && call.arguments.some((argument) => argument.range[0] <= reference.identifier.range[0] && reference.identifier.range[1] <= argument.range[1]));
+}
+
 /** `describeQuery`'s text source for a node of another module. */
 function moduleText(filename: string): (node: TSESTree.Node) => string {
   const text = readModuleText(filename) ?? '';
@@ -206,11 +216,12 @@ export default createRule<Options, MessageIds>({
 
     /** `transaction: t` (or the shorthand), when `name` still means the transaction where the query is. */
     function optionFor(scope: TransactionScope, call: TSESTree.CallExpression): string | null {
-      const variable = scope.variable;
+      const variable = scope.variable ?? (scope.form === 'managed' && scope.expression !== undefined ? (scope.carrier ?? null) : null);
       if (variable === null) return null;
       const visible = ASTUtils.findVariable(sourceCode.getScope(call), variable.name);
       if (visible !== variable) return null;
-      return variable.name === 'transaction' ? 'transaction' : `transaction: ${variable.name}`;
+      const name = scopeName(scope);
+      return name === 'transaction' ? 'transaction' : `transaction: ${name}`;
     }
 
     function suggestions(
@@ -271,7 +282,9 @@ export default createRule<Options, MessageIds>({
     /** `getDeviceInDb(device)` in the scope: a helper whose queries take no transaction from the call. */
     function checkHelper(scope: TransactionScope, call: TSESTree.CallExpression): void {
       if (call === scope.call || mentionsTransaction(call) || !awaitedHere(call)) return;
-      if (scope.form === 'managed' && (scope.variable === null || clsOn(scope.receiver))) return;
+      if (scope.form === 'managed' && ((scope.variable === null && scope.expression === undefined) || clsOn(scope.receiver))) return;
+      // `checkBalanceAsk(req, res, next)`: a helper given the object that carries the transaction may take it from there.
+      if (scope.form === 'managed' && scope.carrier !== undefined && passesCarrier(call, scope.carrier)) return;
       const queries = helperQueries(
         analysis,
         call,
@@ -279,7 +292,7 @@ export default createRule<Options, MessageIds>({
       );
       const found = queries.find((entry) => !otherInstance(scope, entry.query, entry.analysis));
       if (found === undefined) return;
-      const name = scope.variable?.name ?? 't';
+      const name = scopeName(scope);
       const where = `${path.basename(found.analysis.filename)}:${found.query.call.loc.start.line}`;
       const sourceOf = found.analysis.filename === analysis.filename ? (node: TSESTree.Node) => sourceCode.getText(node) : moduleText(found.analysis.filename);
       context.report({
@@ -313,14 +326,14 @@ export default createRule<Options, MessageIds>({
       const description = describeQuery((node) => sourceCode.getText(node), query);
       if (scope.form === 'managed') {
         if (on) return;
-        if (scope.variable === null) {
+        if (scope.variable === null && scope.expression === undefined) {
           // `transaction(async () => …)` is how CLS code is written: only claim a bug when told CLS is off.
           if (cls !== false) return;
           context.report({ node: call, messageId: 'missingTransactionParameter', data: { query: description, line } });
           return;
         }
       }
-      const name = scope.variable?.name ?? 't';
+      const name = scopeName(scope);
       const option = optionFor(scope, call);
       context.report({
         node: call,

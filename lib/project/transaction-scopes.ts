@@ -1,18 +1,19 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { DefinitionType } from '@typescript-eslint/scope-manager';
 
 import type { CodePath, CodePathSegment, TimelineItem, TimelinePosition } from '../file-analysis/code-path-timeline';
 import type { SequelizeAnalysis, ValueKind } from './sequelize-instances';
 
-import { findVariable, memberName, skipTypeWrappers } from '../file-analysis/ast';
+import { childNodes, findVariable, memberName, skipTypeWrappers } from '../file-analysis/ast';
 import { isFunctionNode } from '../file-analysis/ast';
 import { CodePathTimeline } from '../file-analysis/code-path-timeline';
 import type { TransactionHelperNames } from './transaction-helpers';
 
 import { queryCall } from './queries';
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
-import { argumentUse, beginningHelper, NO_HELPER_NAMES } from './transaction-helpers';
+import { argumentUse, beginningHelper, calleeName, NO_HELPER_NAMES } from './transaction-helpers';
 
 /**
  * Transaction scopes: where a transaction is open. A managed transaction (`sequelize.transaction(async (t) => …)`)
@@ -92,6 +93,16 @@ export interface ManagedScope {
    * `{ transaction: t }`): its whole body runs inside whatever transaction it is given.
    */
   parameter?: boolean;
+  /**
+   * Set for a transaction the function receives inside a request or context object (`req.transaction`,
+   * `ctx.state.transaction`, `const { transaction } = ctx.state`): the parameter that carries it. A helper given that
+   * parameter may take the transaction from it.
+   */
+  carrier?: Variable;
+  /** With `carrier` and no `variable`: how the code names the transaction (`req.transaction`). */
+  expression?: string;
+  /** With `carrier`: where the function first commits or rolls it back; code from there on is not inside. */
+  endsAt?: number;
 }
 
 export interface UnmanagedScope {
@@ -115,6 +126,21 @@ export interface UnmanagedScope {
 }
 
 export type TransactionScope = ManagedScope | UnmanagedScope;
+
+/**
+ * An unmanaged transaction never bound to a name, handed straight to a project function that only passes it on to
+ * queries (`this.createOrUpdate(data, await SequelizeRepository.createTransaction(this.options))`): nothing can commit
+ * or roll it back.
+ */
+export interface OrphanTransaction {
+  /** The `transaction()` call, or the begin helper's call. */
+  call: TSESTree.CallExpression;
+  /** How the code names what began it: `sequelize.transaction` or `SequelizeRepository.createTransaction`. */
+  begun: string;
+  /** The function it is handed to, as the call names it (`this.createOrUpdate`). */
+  handedTo: string;
+  handedAt: TSESTree.CallExpression;
+}
 
 const RELEASE_METHODS = new Set(['commit', 'rollback']);
 
@@ -140,12 +166,13 @@ const SYNCHRONOUS_CALLBACK_METHODS = new Set([
  */
 export function trackTransactions(
   analysis: SequelizeAnalysis,
-  onDone: (scopes: TransactionScope[], timeline: CodePathTimeline) => void,
+  onDone: (scopes: TransactionScope[], timeline: CodePathTimeline, orphans: OrphanTransaction[]) => void,
   helperNames: TransactionHelperNames = NO_HELPER_NAMES,
 ): TSESLint.RuleListener {
   const timeline = new CodePathTimeline();
   const transactionCalls: TransactionCall[] = [];
   const receivingFunctions: FunctionNode[] = [];
+  const carried: Carried = { uses: [], bindings: [] };
   const collectReceiver = (node: FunctionNode): void => {
     if (node.params.some((param) => param.type === AST_NODE_TYPES.Identifier && TRANSACTION_PARAMETER.test(param.name))) receivingFunctions.push(node);
   };
@@ -191,19 +218,34 @@ export function trackTransactions(
     FunctionDeclaration: collectReceiver,
     FunctionExpression: collectReceiver,
     ArrowFunctionExpression: collectReceiver,
+    MemberExpression(node: TSESTree.MemberExpression) {
+      if (!node.computed && node.property.type === AST_NODE_TYPES.Identifier && TRANSACTION_PARAMETER.test(node.property.name)) carried.uses.push(node);
+    },
+    VariableDeclarator(node: TSESTree.VariableDeclarator) {
+      if (node.parent.kind === 'const' && node.init !== null) carried.bindings.push(node);
+    },
     'Program:exit'() {
       const scopes: TransactionScope[] = [];
+      const orphans: OrphanTransaction[] = [];
       for (const found of transactionCalls) {
         const scope = scopeOf(analysis, timeline, found, helperNames);
         if (scope !== null) scopes.push(scope);
+        else if (found.form === 'unmanaged') {
+          const orphan = handedStraight(analysis, found, helperNames);
+          if (orphan !== null) orphans.push(orphan);
+        }
       }
       const holders = new Set<TSESTree.Node>(scopes.map((scope) => (scope.form === 'managed' ? scope.callback : scope.owner)));
       for (const fn of receivingFunctions) {
         if (holders.has(fn)) continue;
         const scope = parameterScope(analysis, fn);
-        if (scope !== null) scopes.push(scope);
+        if (scope !== null) {
+          scopes.push(scope);
+          holders.add(fn);
+        }
       }
-      onDone(scopes, timeline);
+      scopes.push(...carriedScopes(analysis, carried, holders));
+      onDone(scopes, timeline, orphans);
     },
   };
   return listeners;
@@ -228,6 +270,200 @@ function parameterScope(analysis: SequelizeAnalysis, fn: FunctionNode): ManagedS
   return null;
 }
 
+/** Candidates for transactions carried by a parameter: `req.transaction` uses, `const { transaction } = ctx.state`. */
+interface Carried {
+  uses: TSESTree.MemberExpression[];
+  bindings: TSESTree.VariableDeclarator[];
+}
+
+/** `req.transaction` / `ctx.state.transaction` as the names it is made of, or null (computed, optional, not rooted at a name). */
+function memberPath(raw: TSESTree.Node): { root: TSESTree.Identifier; names: string[] } | null {
+  const names: string[] = [];
+  let node = skipTypeWrappers(raw);
+  while (node.type === AST_NODE_TYPES.MemberExpression) {
+    if (node.computed || node.optional || node.property.type !== AST_NODE_TYPES.Identifier) return null;
+    names.unshift(node.property.name);
+    node = skipTypeWrappers(node.object);
+  }
+  return node.type === AST_NODE_TYPES.Identifier ? { root: node, names } : null;
+}
+
+/** The plain, never reassigned parameter of `fn` that `identifier` reads, or null. */
+function carrierParameter(analysis: SequelizeAnalysis, identifier: TSESTree.Identifier, fn: TSESTree.Node | null): Variable | null {
+  if (fn === null || !isFunctionNode(fn)) return null;
+  const variable = findVariable(analysis.host, identifier);
+  if (variable === null || variable.defs.length !== 1 || variable.defs[0]?.type !== DefinitionType.Parameter) return null;
+  if (!fn.params.some((param) => param === variable.identifiers[0])) return null;
+  return variable.references.some((reference) => reference.isWrite()) ? null : variable;
+}
+
+/**
+ * Is `use` inside a branch chosen by a test on the same value (`if (req.transaction) await req.transaction.commit()`,
+ * `transaction && …`, `transaction ? { transaction } : {}`), below `holder`? Such a use proves only that a transaction
+ * may be there.
+ */
+function guardedUse(use: TSESTree.Node, holder: TSESTree.Node, same: (node: TSESTree.Node) => boolean): boolean {
+  const mentions = (node: TSESTree.Node): boolean => same(node) || childNodes(node).some(mentions);
+  let child: TSESTree.Node = use;
+  for (let node = use.parent; node != null && node !== holder; child = node, node = node.parent) {
+    if (node.type === AST_NODE_TYPES.ChainExpression) return true;
+    if ((node.type === AST_NODE_TYPES.IfStatement || node.type === AST_NODE_TYPES.ConditionalExpression) && child !== node.test && mentions(node.test)) return true;
+    if (node.type === AST_NODE_TYPES.LogicalExpression && child === node.right && mentions(node.left)) return true;
+  }
+  return false;
+}
+
+/** `req.transaction.commit()` / `.rollback()`: where a carried transaction is released. */
+function releasesCarried(use: TSESTree.Node): boolean {
+  const parent = use.parent;
+  return (
+    parent?.type === AST_NODE_TYPES.MemberExpression &&
+    parent.object === use &&
+    RELEASE_METHODS.has(memberName(parent) ?? '') &&
+    parent.parent.type === AST_NODE_TYPES.CallExpression &&
+    parent.parent.callee === parent
+  );
+}
+
+/**
+ * Transactions a function receives inside a request or context object: Express middleware after one that ran
+ * `req.transaction = await sequelize.transaction()` (`req.transaction.rollback()`, `{ transaction: req.transaction }`),
+ * a Koa route under a transaction middleware (`const { transaction } = ctx.state` used as `{ transaction }` or
+ * `transaction.LOCK`), a hook's `options.transaction`. Proven like a transaction parameter: the function itself uses
+ * the value as a transaction, unguarded, and never assigns it. Its body is then a scope of that transaction up to its
+ * first commit or rollback there.
+ */
+function carriedScopes(analysis: SequelizeAnalysis, carried: Carried, holders: ReadonlySet<TSESTree.Node>): ManagedScope[] {
+  const scopes: ManagedScope[] = [];
+  // `req.transaction` used directly.
+  const byPath = new Map<string, { fn: FunctionNode; carrier: Variable; uses: TSESTree.MemberExpression[] }>();
+  for (const use of carried.uses) {
+    const path = memberPath(use);
+    if (path === null) continue;
+    const fn = ownerFunction(use);
+    const carrier = carrierParameter(analysis, path.root, fn);
+    if (carrier === null || fn === null || holders.has(fn)) continue;
+    const key = `${fn.range[0]}:${[path.root.name, ...path.names].join('.')}`;
+    const entry = byPath.get(key);
+    if (entry === undefined) byPath.set(key, { fn: fn as FunctionNode, carrier, uses: [use] });
+    else entry.uses.push(use);
+  }
+  for (const [key, { fn, carrier, uses }] of byPath) {
+    const expression = key.slice(key.indexOf(':') + 1);
+    const same = (node: TSESTree.Node): boolean => {
+      const path = node.type === AST_NODE_TYPES.MemberExpression ? memberPath(node) : null;
+      return path !== null && [path.root.name, ...path.names].join('.') === expression && findVariable(analysis.host, path.root) === carrier;
+    };
+    // `req.transaction = await sequelize.transaction()` here: this function begins it, not receives it.
+    if (uses.some((use) => isWritten(use))) continue;
+    if (!uses.some((use) => provesCarried(analysis, use, fn) && !guardedUse(use, fn, same))) continue;
+    const releases = uses.filter(releasesCarried).map((use) => use.range[0]);
+    const param = carrier.identifiers[0] as TSESTree.Identifier;
+    scopes.push({
+      form: 'managed',
+      call: param,
+      receiver: param,
+      callback: fn,
+      variable: null,
+      parameter: true,
+      carrier,
+      expression,
+      ...(releases.length === 0 ? {} : { endsAt: Math.min(...releases) }),
+    });
+  }
+  // `const { transaction } = ctx.state`, `const t = req.transaction`.
+  for (const declarator of carried.bindings) {
+    const init = skipTypeWrappers(declarator.init as TSESTree.Expression);
+    const path = init.type === AST_NODE_TYPES.Identifier ? { root: init, names: [] } : memberPath(init);
+    if (path === null) continue;
+    const fn = ownerFunction(declarator);
+    const carrier = carrierParameter(analysis, path.root, fn);
+    if (carrier === null || fn === null || holders.has(fn)) continue;
+    for (const id of bindingIdentifiers(declarator.id)) {
+      if (!TRANSACTION_PARAMETER.test(id.name)) continue;
+      const variable = findVariable(analysis.host, id);
+      if (variable === null) continue;
+      const own = variable.references.filter((reference) => ownerFunction(reference.identifier) === fn);
+      const same = (node: TSESTree.Node): boolean => node.type === AST_NODE_TYPES.Identifier && findVariable(analysis.host, node) === variable;
+      if (!own.some((reference) => provesCarried(analysis, reference.identifier, fn as FunctionNode) && !guardedUse(reference.identifier, fn, same))) continue;
+      const releases = variable.references.filter((reference) => releasesCarried(reference.identifier)).map((reference) => reference.identifier.range[0]);
+      scopes.push({
+        form: 'managed',
+        call: declarator,
+        receiver: path.root,
+        callback: fn as FunctionNode,
+        variable,
+        parameter: true,
+        carrier,
+        ...(releases.length === 0 ? {} : { endsAt: Math.min(...releases) }),
+      });
+      break;
+    }
+  }
+  return scopes;
+}
+
+/**
+ * A carried value is proven a transaction that is there by a use that throws without one (`req.transaction.rollback()`,
+ * `transaction.LOCK.UPDATE`). As a query's `transaction` option it may be undefined (a Koa route without the
+ * transaction middleware reads `ctx.state.transaction` all the same), except in a model hook, whose `options` carry
+ * the triggering query's transaction whenever it has one.
+ */
+function provesCarried(analysis: SequelizeAnalysis, use: TSESTree.Node, fn: FunctionNode): boolean {
+  return transactionApiUse(use) || (usedAsTransaction(analysis, use) && isModelHook(analysis, fn));
+}
+
+/** The names a declarator binds at its top level: `t` in `const t = …`, `transaction` and `t` in `const { transaction, x: t } = …`. */
+function bindingIdentifiers(id: TSESTree.Node): TSESTree.Identifier[] {
+  if (id.type === AST_NODE_TYPES.Identifier) return [id];
+  if (id.type !== AST_NODE_TYPES.ObjectPattern) return [];
+  return id.properties.flatMap((property) =>
+    property.type === AST_NODE_TYPES.Property && !property.computed && property.value.type === AST_NODE_TYPES.Identifier ? [property.value] : [],
+  );
+}
+
+/** `req.transaction = …`, `req.transaction ??= …`, `delete req.transaction`. */
+function isWritten(use: TSESTree.MemberExpression): boolean {
+  const parent = use.parent;
+  return (
+    (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === use) ||
+    (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'delete')
+  );
+}
+
+/** `t.commit()`, `t.rollback()`, `t.afterCommit()`, `t.LOCK`: a use that throws unless a transaction is there. */
+function transactionApiUse(node: TSESTree.Node): boolean {
+  const parent = node.parent;
+  return parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node && !parent.optional && ['commit', 'rollback', 'afterCommit', 'LOCK'].includes(memberName(parent) ?? '');
+}
+
+/** Sequelize's model hooks (`afterCreate(instance, options)`, `beforeBulkUpdate(options)`, …). */
+const HOOK_NAME =
+  /^(?:(?:before|after)(?:Validate|Create|Destroy|Restore|Update|Save|Upsert|BulkCreate|BulkDestroy|BulkRestore|BulkUpdate|Find|FindAfterExpandIncludeAll|FindAfterOptions|Count)|validationFailed)$/u;
+
+/**
+ * A function Sequelize runs as a model hook: `hooks: { beforeDestroy: async (comment, options) => … }` in a model's
+ * options, `Model.afterCreate(fn)`, `Model.addHook('afterCreate', fn)`, with `fn` written there or declared in the file.
+ */
+function isModelHook(analysis: SequelizeAnalysis, fn: FunctionNode): boolean {
+  const registers = (node: TSESTree.Node): boolean => {
+    const parent = node.parent;
+    if (parent?.type === AST_NODE_TYPES.Property && parent.value === node) {
+      const holder = parent.parent.parent;
+      return HOOK_NAME.test(keyName(parent) ?? '') && holder?.type === AST_NODE_TYPES.Property && keyName(holder) === 'hooks';
+    }
+    if (parent?.type !== AST_NODE_TYPES.CallExpression || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return false;
+    const callee = skipTypeWrappers(parent.callee);
+    const name = callee.type === AST_NODE_TYPES.MemberExpression ? memberName(callee) : null;
+    return name !== null && (HOOK_NAME.test(name) || (name === 'addHook' && parent.arguments.at(-1) === node));
+  };
+  if (registers(fn)) return true;
+  const id = fn.type === AST_NODE_TYPES.FunctionDeclaration ? fn.id : fn.parent.type === AST_NODE_TYPES.VariableDeclarator && fn.parent.id.type === AST_NODE_TYPES.Identifier ? fn.parent.id : null;
+  if (id === null) return false;
+  const variable = findVariable(analysis.host, id);
+  return variable !== null && variable.references.some((reference) => registers(reference.identifier));
+}
+
 /**
  * Proof that a parameter holds a Sequelize transaction, not a payment or a ledger row that shares the name: it is the
  * `transaction` option of a proven query (`Model.update(values, { where, transaction: t })`), or its own API is used
@@ -235,9 +471,7 @@ function parameterScope(analysis: SequelizeAnalysis, fn: FunctionNode): ManagedS
  */
 function usedAsTransaction(analysis: SequelizeAnalysis, identifier: TSESTree.Node): boolean {
   const parent = identifier.parent;
-  if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier) {
-    return ['commit', 'rollback', 'afterCommit', 'LOCK'].includes(memberName(parent) ?? '');
-  }
+  if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier) return transactionApiUse(identifier);
   if (parent?.type !== AST_NODE_TYPES.Property || parent.value !== identifier || parent.computed || keyName(parent) !== 'transaction') return false;
   const options = parent.parent;
   const call = options.parent;
@@ -321,6 +555,32 @@ function scopeOf(
     owner: owned.owner,
     leaks,
     isOpenAt: walk.isOpenAt,
+  };
+}
+
+/**
+ * `helper(data, await sequelize.transaction())`: an awaited transaction passed as an argument, never bound, to a
+ * project function whose summary says it only forwards that parameter to queries. A helper that commits, rolls back,
+ * keeps or returns it, or one analysis cannot read, claims nothing.
+ */
+function handedStraight(analysis: SequelizeAnalysis, found: TransactionCall & { form: 'unmanaged' }, names: TransactionHelperNames): OrphanTransaction | null {
+  if (found.helper?.tupleIndex !== undefined || found.helper?.unawaited === true) return null;
+  let node: TSESTree.Node = found.call;
+  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
+  if (node.parent?.type !== AST_NODE_TYPES.AwaitExpression) return null;
+  node = node.parent;
+  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
+  const call = node.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression) return null;
+  const index = call.arguments.indexOf(node as TSESTree.CallExpressionArgument);
+  if (index === -1 || argumentUse(analysis, call, index, names) !== 'forward') return null;
+  // A query given the transaction as an argument (`Model.findAll(await begin())`) is no function that forwards it.
+  if (queryCall(analysis, call) !== null) return null;
+  return {
+    call: found.call,
+    begun: found.helper?.name ?? `${calleeName(found.receiver) ?? 'sequelize'}.transaction`,
+    handedTo: calleeName(call.callee) ?? 'helper',
+    handedAt: call,
   };
 }
 
@@ -932,7 +1192,7 @@ export function innermostScopeFinder(scopes: readonly TransactionScope[]): (node
       if (held !== undefined) {
         let best: TransactionScope | null = null;
         for (const scope of held) {
-          const open = scope.form === 'managed' || scope.isOpenAt(anchor);
+          const open = scope.form === 'managed' ? scope.endsAt === undefined || anchor.range[0] < scope.endsAt : scope.isOpenAt(anchor);
           if (open && (best === null || scope.call.range[0] > best.call.range[0])) best = scope;
         }
         if (best !== null) return best;
