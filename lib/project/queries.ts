@@ -186,6 +186,8 @@ function identifierIsInstance(analysis: SequelizeAnalysis, node: TSESTree.Identi
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (variable === null || def === undefined) return false;
   if (def.type === DefinitionType.Parameter) {
+    // `(file: ExpenseAttachedFile) => file.destroy()`: annotated with a model class, so an instance of it.
+    if (annotatedWithModel(analysis, variable.identifiers[0])) return true;
     // `rows.forEach((row) => row.save())`
     const fn = def.node;
     if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression && fn.type !== AST_NODE_TYPES.FunctionExpression) return false;
@@ -220,6 +222,13 @@ function identifierIsInstance(analysis: SequelizeAnalysis, node: TSESTree.Identi
     return source !== null && TUPLE_INSTANCE_SOURCES.has(source);
   }
   return false;
+}
+
+/** A TypeScript annotation that names a model class (`file: ExpenseAttachedFile`), read without type information. */
+function annotatedWithModel(analysis: SequelizeAnalysis, id: TSESTree.Identifier | undefined): boolean {
+  const annotation = id?.typeAnnotation?.typeAnnotation;
+  if (annotation?.type !== AST_NODE_TYPES.TSTypeReference || annotation.typeArguments !== undefined) return false;
+  return annotation.typeName.type === AST_NODE_TYPES.Identifier && isModelClass(analysis, annotation.typeName);
 }
 
 /**

@@ -232,6 +232,34 @@ export async function initBalance(trader, options) {
   ],
 });
 
+// opencollective/opencollective-api@e3f35f58970e39eeaa678a8990dfd72d0e71a9ce server/graphql/common/expenses.ts
+// (`editExpense`), shortened: removed attached files, typed by their model class, destroyed without the transaction.
+const EDIT_EXPENSE = `import { Model } from 'sequelize';
+import { sequelize } from '../db';
+
+class ExpenseAttachedFile extends Model {}
+
+export async function editExpense(removedAttachedFiles, keptFiles) {
+  return sequelize.transaction(async (transaction) => {
+    await Promise.all(removedAttachedFiles.map((file: ExpenseAttachedFile) => file.destroy()));
+    await Promise.all(keptFiles.map((file: Record<string, unknown>) => file.destroy()));
+    await Promise.all(keptFiles.map((file: Partial<ExpenseAttachedFile>) => file.save()));
+  });
+}`;
+
+tsRuleTester.run('require-transaction-option: parameters annotated with a model class', rule, {
+  valid: [],
+  invalid: [
+    {
+      code: EDIT_EXPENSE,
+      filename: ROUTE_TS,
+      errors: [
+        missing(8, 79, 'file.destroy()', 'transaction', 7, EDIT_EXPENSE.replace('=> file.destroy()));\n    await Promise.all(keptFiles', '=> file.destroy({ transaction })));\n    await Promise.all(keptFiles'), 'passOptions'),
+      ],
+    },
+  ],
+});
+
 tsRuleTester.run('require-transaction-option: Koa routes under a transaction middleware', rule, {
   valid: [
     // outline/outline@d77dcdf853868c5d5fe125c895c9b71f0eff5c68 server/routes/api/subscriptions/subscriptions.ts
