@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import rule from '../../rules/require-transaction-option';
 import { cjsRuleTester, esmRuleTester, tsRuleTester } from '../rule-tester';
+import { missing } from './transaction-expectations';
 
 /** Code linted as if it lived in `fixtures/transactions/services/`, so relative imports reach the fixture modules. */
 const SERVICE = path.join(__dirname, '..', 'fixtures', 'transactions', 'services', 'service.js');
@@ -10,30 +11,6 @@ const HEADER = `const { Sequelize, Model } = require('sequelize');
 const sequelize = new Sequelize('postgres://localhost/app');
 class User extends Model {}
 `;
-
-interface Expected {
-  query: string;
-  line: number;
-  column: number;
-  scopeLine: number;
-  name?: string;
-  /** The suggestion's output; omitted when the rule cannot offer one. */
-  output?: string;
-  /** `addTransactionOption` (default) or `passOptions`. */
-  suggestion?: 'addTransactionOption' | 'passOptions';
-  messageId?: 'missingTransaction' | 'missingTransactionCls';
-}
-
-function missing({ query, line, column, scopeLine, name = 't', output, suggestion = 'addTransactionOption', messageId = 'missingTransaction' }: Expected) {
-  const option = name === 'transaction' ? 'transaction' : `transaction: ${name}`;
-  return {
-    messageId,
-    line,
-    column,
-    data: { query, name, line: String(scopeLine) },
-    suggestions: output === undefined ? [] : [{ messageId: suggestion, data: { option }, output }],
-  };
-}
 
 /** `code` with the first occurrence of `from` replaced by `to`: the expected suggestion output. */
 function edit(code: string, from: string, to: string): string {

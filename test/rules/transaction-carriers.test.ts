@@ -12,21 +12,15 @@ import path from 'node:path';
 import noUnreleased from '../../rules/no-unreleased-transaction';
 import rule from '../../rules/require-transaction-option';
 import { cjsRuleTester, esmRuleTester, tsRuleTester } from '../rule-tester';
+import { missing } from './transaction-expectations';
 
 const STOCK_MIDDLEWARE = path.join(__dirname, '..', 'fixtures', 'transactions', 'stock-server', 'middlewares', 'order', 'checkBalance.js');
 const STOCK_HOOK = path.join(__dirname, '..', 'fixtures', 'transactions', 'stock-server', 'models', 'hooks', 'trader.hook.js');
 const SERVICE = path.join(__dirname, '..', 'fixtures', 'transactions', 'services', 'service.js');
 const ROUTE_TS = path.join(__dirname, '..', 'fixtures', 'transactions', 'routes', 'comments.ts');
 
-function missing(line: number, column: number, query: string, name: string, scopeLine: number, output?: string, suggestion: 'addTransactionOption' | 'passOptions' = 'addTransactionOption') {
-  const option = name === 'transaction' ? 'transaction' : `transaction: ${name}`;
-  return {
-    messageId: 'missingTransaction' as const,
-    line,
-    column,
-    data: { query, name, line: String(scopeLine) },
-    suggestions: output === undefined ? [] : [{ messageId: suggestion, data: { option }, output }],
-  };
+function reported(line: number, column: number, query: string, name: string, scopeLine: number, output?: string, suggestion?: 'addTransactionOption' | 'passOptions') {
+  return missing({ query, line, column, scopeLine, name, ...(output === undefined ? {} : { output }), ...(suggestion === undefined ? {} : { suggestion }) });
 }
 
 // sclearner/stock_server@b04d3df22910bbc76848082a1461a23ecaf525e6 middlewares/order/checkBalance.js: registered as
@@ -196,7 +190,7 @@ export async function initBalance(trader, options) {
       code: CHECK_BALANCE,
       filename: STOCK_MIDDLEWARE,
       errors: [
-        missing(
+        reported(
           6,
           39,
           'db.TraderBalance.findOne()',
@@ -204,7 +198,7 @@ export async function initBalance(trader, options) {
           3,
           CHECK_BALANCE.replace('        currency,\n      },\n', '        currency,\n      },\n      transaction: req.transaction,\n'),
         ),
-        missing(
+        reported(
           16,
           26,
           'db.Instrument.findByPk()',
@@ -219,7 +213,7 @@ export async function initBalance(trader, options) {
       code: TRADER_HOOK,
       filename: STOCK_HOOK,
       errors: [
-        missing(
+        reported(
           6,
           13,
           'db.Instrument.findAll()',
@@ -254,7 +248,7 @@ tsRuleTester.run('require-transaction-option: parameters annotated with a model 
       code: EDIT_EXPENSE,
       filename: ROUTE_TS,
       errors: [
-        missing(8, 79, 'file.destroy()', 'transaction', 7, EDIT_EXPENSE.replace('=> file.destroy()));\n    await Promise.all(keptFiles', '=> file.destroy({ transaction })));\n    await Promise.all(keptFiles'), 'passOptions'),
+        reported(8, 79, 'file.destroy()', 'transaction', 7, EDIT_EXPENSE.replace('=> file.destroy()));\n    await Promise.all(keptFiles', '=> file.destroy({ transaction })));\n    await Promise.all(keptFiles'), 'passOptions'),
       ],
     },
   ],
@@ -284,7 +278,7 @@ router.post("subscriptions.list", auth(), async (ctx: APIContext<T.Subscriptions
       code: COMMENTS_DELETE,
       filename: ROUTE_TS,
       errors: [
-        missing(
+        reported(
           23,
           28,
           'Document.findByPk()',
@@ -333,7 +327,7 @@ cjsRuleTester.run('require-transaction-option: model hooks', rule, {
     {
       code: COMMENT_HOOKS,
       filename: SERVICE,
-      errors: [missing(16, 19, 'conversation.destroy()', 'transaction', 13, COMMENT_HOOKS.replace('conversation.destroy()', 'conversation.destroy({ transaction })'), 'passOptions')],
+      errors: [reported(16, 19, 'conversation.destroy()', 'transaction', 13, COMMENT_HOOKS.replace('conversation.destroy()', 'conversation.destroy({ transaction })'), 'passOptions')],
     },
   ],
 });
