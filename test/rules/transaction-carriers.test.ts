@@ -27,7 +27,7 @@ function reported(line: number, column: number, query: string, name: string, sco
 // `router.route('/').post(verifyToken, validateOrder, checkBalance, createOrder)`, after `validateOrder` ran
 // `req.transaction = await db.sequelize.transaction()`; `checkBalanceAsk` rolls `req.transaction` back, so it runs
 // inside it, and reads the balance without it.
-const CHECK_BALANCE = `import { db } from "../../models/index.js";
+const CHECK_BALANCE = `import { db } from "../../models/index.mjs";
 
 async function checkBalanceAsk(req, res, next) {
   const currency = "USD";
@@ -95,7 +95,7 @@ router.post(
 // sclearner/stock_server@b04d3df22910bbc76848082a1461a23ecaf525e6 models/hooks/trader.hook.js: an `afterCreate` hook
 // (a trader is created inside `signUpCorp`'s managed transaction) creates balances with the triggering query's
 // transaction but lists the instruments without it.
-const TRADER_HOOK = `import { db } from "../index.js";
+const TRADER_HOOK = `import { db } from "../index.mjs";
 
 async function initBalance(trader, options) {
     const { transaction } = options;
@@ -128,7 +128,7 @@ esmRuleTester.run('require-transaction-option: transactions carried by the reque
   valid: [
     // The middleware that begins it (`req.transaction = await db.sequelize.transaction()`) is not a receiver of it.
     {
-      code: `import { db } from "../../models/index.js";
+      code: `import { db } from "../../models/index.mjs";
 export async function validateOrder(req, res, next) {
   const count = await db.TraderBalance.count({ where: { id: req.traderId } });
   req.transaction = await db.sequelize.transaction();
@@ -144,7 +144,7 @@ export async function validateOrder(req, res, next) {
     },
     // Only guarded: `if (req.transaction)` says a transaction may be there, not that it is.
     {
-      code: `import { db } from "../../models/index.js";
+      code: `import { db } from "../../models/index.mjs";
 export async function audit(req, res) {
   await db.TraderBalance.findOne({ where: { id: req.traderId } });
   if (req.transaction) await req.transaction.commit();
@@ -154,7 +154,7 @@ export async function audit(req, res) {
     },
     // After its rollback the transaction is over: a query there is no longer inside it.
     {
-      code: `import { db } from "../../models/index.js";
+      code: `import { db } from "../../models/index.mjs";
 export async function refuse(req, res) {
   await req.transaction.rollback();
   await db.TraderBalance.findOne({ where: { id: req.traderId } });
@@ -164,7 +164,7 @@ export async function refuse(req, res) {
     },
     // A helper given the request may take the transaction from it.
     {
-      code: `import { db } from "../../models/index.js";
+      code: `import { db } from "../../models/index.mjs";
 import { checkAsk } from "./checkAsk.js";
 export async function check(req, res, next) {
   await checkAsk(req, res, next);
@@ -175,7 +175,7 @@ export async function check(req, res, next) {
     // A plain function (no hook) that passes \`options.transaction\` to one query: the option may be undefined, so the
     // query without it proves nothing.
     {
-      code: `import { db } from "../index.js";
+      code: `import { db } from "../index.mjs";
 export async function initBalance(trader, options) {
   const { transaction } = options;
   const currencies = await db.Instrument.findAll({ raw: true });
