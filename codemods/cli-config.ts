@@ -85,11 +85,35 @@ export function cliJsonOptions(
   if (value.keyPath.length > 0 || value.fallback !== null || value.base !== 'module') return null;
   const selection = value.environment;
   if (selection === null || selection.kind === 'unknown') return null;
+  if (!dialectFromOptions(construction)) return null;
   const configFile = referencedConfigFile(value, { filename: file, projectRoot: path.dirname(file) });
   if (configFile === null || !configFile.endsWith('.json')) return null;
   const constructors = new Set<TSESTree.Node>(analysed.constructions.map((entry) => entry.node));
   if (!readOnlyChain(analysed, argument, constructors, 0)) return null;
   return { file: configFile, selection };
+}
+
+/**
+ * True when the dialect is the options' own: in the URL forms (`new Sequelize(url, config)`) Sequelize v4 to v6
+ * take it from the URL's scheme instead. The one URL form allowed is sequelize-cli's
+ * `new Sequelize(process.env[config.use_env_variable], config)`: it only constructs in an environment that sets
+ * `use_env_variable` (elsewhere the URL is undefined and Sequelize throws), and those are left alone.
+ */
+function dialectFromOptions(construction: SequelizeConstruction): boolean {
+  const args = construction.node.arguments;
+  if (args.length !== 2) return true;
+  const url = skipTypeWrappers(args[0] as TSESTree.Node);
+  if (url.type !== AST_NODE_TYPES.MemberExpression || !url.computed) return false;
+  const env = skipTypeWrappers(url.object);
+  const key = skipTypeWrappers(url.property);
+  return (
+    env.type === AST_NODE_TYPES.MemberExpression &&
+    memberName(env) === 'env' &&
+    env.object.type === AST_NODE_TYPES.Identifier &&
+    env.object.name === 'process' &&
+    key.type === AST_NODE_TYPES.MemberExpression &&
+    memberName(key) === 'use_env_variable'
+  );
 }
 
 /**
@@ -249,6 +273,15 @@ export function planCliConfig(
       const described = unprovable.map((key) => `pool.${key} is ${describeKind(written(key) as ConfigValue)}`).join(', ');
       leave(`${described}, which the codemod cannot prove is a valid count or time`);
       continue;
+    }
+    if (replication?.kind === 'object') {
+      for (const side of ['read', 'write']) {
+        const entries = replication.properties.get(side);
+        const list = entries?.kind === 'array' ? entries.elements : entries === undefined ? [] : [entries];
+        if (list.some((entry) => entry.kind === 'object' && entry.properties.has('pool'))) {
+          plan.notes.push(`${where}: the pool inside replication.${side} is ignored by Sequelize (both the read and the write pool use the top-level pool); left as written`);
+        }
+      }
     }
     const budget = context.budgetFor(dialect, replication?.kind === 'object');
     plan.budgets.push({ environment, budget });

@@ -578,7 +578,7 @@ function planCliConfigs(constructions: readonly SequelizeConstruction[], context
       shown,
     );
     if ('unplanned' in plan) {
-      context.notes.push(`${shown(target.file)} is not edited: ${plan.unplanned}`);
+      context.notes.push(`${plan.unplanned}, so it is not edited (withPoolSettings fills what it leaves unset, at run time)`);
       continue;
     }
     for (const instance of instances) byInstance.set(instance, plan);
