@@ -20,13 +20,23 @@ import type { AnalysedSource } from '../lib/file-analysis/source-analysis';
 import type { ResolvedObject, ResolvedValue } from '../lib/file-analysis/resolve-value';
 import type { SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 import type { TextEdit } from '../lib/edits/text-edits';
+import type { Dialect } from '../lib/project/pool-budget';
 import type { LifecycleKey } from '../lib/sequelize-facts';
 import type { CliConfigPlan } from './cli-config';
 
 import { skipTypeWrappers, staticString } from '../lib/file-analysis/ast';
 import { readProperty, resolveValue } from '../lib/file-analysis/resolve-value';
-import { availableConnections, connectionsPerInstance, describeAvailable, headroomFor, largestFittingMax, processCount } from '../lib/project/pool-budget';
-import { LIFECYCLE_KEYS, POSTGRES_DEFAULTS, RECOMMENDED_POOL } from '../lib/sequelize-facts';
+import {
+  availableConnections,
+  connectionsPerInstance,
+  describeAvailable,
+  DIALECT_DEFAULTS,
+  headroomFor,
+  knownDialect,
+  largestFittingMax,
+  processCount,
+} from '../lib/project/pool-budget';
+import { LIFECYCLE_KEYS, RECOMMENDED_POOL } from '../lib/sequelize-facts';
 import { poolsInsideReplication, usesReplication } from '../lib/file-analysis/sequelize-options';
 import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
 import { editableText, restoreText } from '../lib/edits/source-file';
@@ -145,27 +155,30 @@ export interface DatabaseLimits {
   check: string;
 }
 
-const POSTGRES_LIMITS: DatabaseLimits = {
-  name: 'PostgreSQL',
-  maxConnections: POSTGRES_DEFAULTS.maxConnections,
-  reserved: POSTGRES_DEFAULTS.superuserReservedConnections,
-  check: 'SHOW max_connections',
+const CHECKS: Readonly<Record<Dialect, string>> = {
+  postgres: 'SHOW max_connections',
+  mysql: "SHOW VARIABLES LIKE 'max_connections'",
+  mariadb: "SHOW VARIABLES LIKE 'max_connections'",
+  mssql: 'SELECT @@MAX_CONNECTIONS',
 };
 
-const DATABASES: Record<string, DatabaseLimits> = {
-  postgres: POSTGRES_LIMITS,
-  // MySQL and MariaDB keep one connection beyond max_connections for an account with SUPER / CONNECTION_ADMIN.
-  mysql: { name: 'MySQL', maxConnections: 151, reserved: 1, check: "SHOW VARIABLES LIKE 'max_connections'" },
-  mariadb: { name: 'MariaDB', maxConnections: 151, reserved: 1, check: "SHOW VARIABLES LIKE 'max_connections'" },
-  mssql: { name: 'SQL Server', maxConnections: 32_767, reserved: 0, check: "SELECT @@MAX_CONNECTIONS" },
-};
+/**
+ * A dialect's default limits, from the table the lint rule and doctor use (lib/project/pool-budget), so the three
+ * print the same max. MySQL and MariaDB keep their extra connection for SUPER / CONNECTION_ADMIN beyond
+ * max_connections: all 151 are the application's. An unknown dialect is budgeted as PostgreSQL.
+ */
+function databaseLimits(dialect: string | null): DatabaseLimits {
+  const known = knownDialect(dialect) ?? 'postgres';
+  const defaults = DIALECT_DEFAULTS[known];
+  return { name: defaults.name, maxConnections: defaults.maxConnections, reserved: defaults.reservedConnections, check: CHECKS[known] };
+}
 
 /** Connections kept out of the application's share: the one formula in lib/project/pool-budget. */
 export { headroomFor } from '../lib/project/pool-budget';
 
 /** The `max` each process gets: `--max`, else the largest that fits the budget after headroom. Throws BudgetError. */
 export function planBudget(options: PoolConfigOptions, replicated: boolean, dialect: string | null = null): BudgetPlan {
-  const database: DatabaseLimits = DATABASES[dialect ?? 'postgres'] ?? POSTGRES_LIMITS;
+  const database = databaseLimits(dialect);
   const maxConnections = options.maxConnections ?? database.maxConnections;
   const reserved = options.reserved ?? database.reserved;
   const processes = options.processes ?? 1;

@@ -72,17 +72,17 @@ describe('codemod on a sequelize-cli models/index.js with config/config.json', (
     expect(first.status).toBe(0);
     expect(first.stdout).toContain(
       `changed ${CONFIG} (pool per environment)\n` +
-        '  development: pool.max unset (ran as 5) → 33: unset, so Sequelize v6 (assumed) used 5; now explicit: 4 processes × max 33 = 132 connections of the 150 MySQL allows (151 − 1 reserved)\n',
+        '  development: pool.max unset (ran as 5) → 34: unset, so Sequelize v6 (assumed) used 5; now explicit: 4 processes × max 34 = 136 connections of the 151 MySQL allows (151)\n',
     );
     expect(first.stdout).toContain('  production: pool.evict unset (ran as 1000) → 10000: unset, so Sequelize v6 (assumed) used 1000; now explicit: idle connections are swept every 10 s\n');
     expect(first.stdout).toContain('1 changed / 0 unchanged / 0 skipped / 0 errors / 0 warnings');
-    expect(first.stdout).toContain('budget: 4 processes × max 33 = 132 connections of the 150 MySQL allows (151 − 1 reserved)\n');
+    expect(first.stdout).toContain('budget: 4 processes × max 34 = 136 connections of the 151 MySQL allows (151)\n');
     expect(first.stdout).not.toContain('not promised');
     // The module's withPoolSettings no longer fills anything here: every environment sets every key.
     expect(first.stdout).not.toMatch(/line 1[46]: pool\./u);
 
     const edited = read(CONFIG);
-    const pool = { max: 33, min: 2, idle: 10000, acquire: 30000, evict: 10000 };
+    const pool = { max: 34, min: 2, idle: 10000, acquire: 30000, evict: 10000 };
     expect(JSON.parse(edited)).toEqual(
       Object.fromEntries(Object.entries(JSON.parse(original) as Pools).map(([name, options]) => [name, { ...options, pool }])),
     );
@@ -112,7 +112,7 @@ describe('codemod on a sequelize-cli models/index.js with config/config.json', (
     expect(config['production']?.pool).toEqual({ max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 });
     expect(config['development']?.pool).toEqual({ max: 12, min: 2, idle: 10000, acquire: 30000, evict: 10000 });
     // --max-connections is the database's limit whatever the dialect; each dialect keeps its own reserved slots.
-    expect(result.stdout).toContain('budget: server/config/config.json development, test: 7 processes × max 12 = 84 connections of the 99 MySQL allows (100 − 1 reserved)\n');
+    expect(result.stdout).toContain('budget: server/config/config.json development, test: 7 processes × max 12 = 84 connections of the 100 MySQL allows (100)\n');
     expect(result.stdout).toContain('budget: server/config/config.json production: 7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)\n');
   });
 
@@ -131,7 +131,7 @@ describe('codemod on a sequelize-cli models/index.js with config/config.json', (
     expect(result.stdout).toContain('  line 14: pool.min unset (ran as 0) → 2 (at most max), where config leaves it unset (server/config/config.json: production): ');
     const config = JSON.parse(read(CONFIG)) as Pools;
     expect(config['production']?.pool).toEqual({ max: 80 });
-    expect(config['test']?.pool?.max).toBe(33);
+    expect(config['test']?.pool?.max).toBe(34);
   });
 
   it('--dry writes nothing and prints both diffs; the config diff shows the lines it writes, never a value the file had', () => {
@@ -144,7 +144,7 @@ describe('codemod on a sequelize-cli models/index.js with config/config.json', (
     expect(treeHash(app)).toBe(hash);
     expect(result.stdout).toContain(`--- a/${MODULE}\n+++ b/${MODULE}\n`);
     expect(result.stdout).toContain(`--- a/${CONFIG}\n+++ b/${CONFIG}\n`);
-    expect(result.stdout).toContain('+    "pool": {\n+      "max": 33,\n');
+    expect(result.stdout).toContain('+    "pool": {\n+      "max": 34,\n');
     expect(result.stdout).toContain('-    "dialect": …\n+    "dialect": …,\n');
     expect(result.stdout).not.toContain('hunter2');
   });

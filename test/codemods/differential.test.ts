@@ -72,7 +72,7 @@ const CASES: CorpusCase[] = [
     slug: '21-cloudbread-cli-json-mssql-pool-dev-only',
     entry: 'CloudBread-Core/models/index.js',
     warnings: 0,
-    // development (SQL Server) keeps its max 5, min 0 and idle; test and production (MySQL: 4 × 33 of 150) get a pool.
+    // development (SQL Server) keeps its max 5, min 0 and idle; test and production (MySQL: 4 × 34 of 151) get a pool.
     cliConfig: { file: 'CloudBread-Core/config/sequelize.json', changes: { development: 2, test: 5, production: 5 } },
   },
   { slug: '22-lottocentral-pool-spread-mysql', entry: 'src/database/index.js', warnings: 1 },

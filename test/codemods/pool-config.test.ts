@@ -257,14 +257,14 @@ new Sequelize('postgres://db', { pool: { max: ${max}, min: 1, idle: 0, acquire: 
     );
   });
 
-  it('names MySQL’s limits in the budget (max_connections 151, 1 reserved)', () => {
+  it('names MySQL’s limits in the budget (max_connections 151; its extra SUPER connection is beyond them), the number the rule and doctor print', () => {
     const result = migratePoolConfig(
       "const { Sequelize } = require('sequelize');\nnew Sequelize('db', 'u', 'p', { dialect: 'mysql', pool: { max: 60 } });\n",
       'db.js',
       { processes: 4 },
     );
-    expect(result.budget?.lines[0]).toBe('4 processes × max 33 = 132 connections of the 150 MySQL allows (151 − 1 reserved)');
-    expect(announcementsOf(result)[0]).toBe('line 2: pool.max 60 → 33: 4 × 60 = 240 > 150 usable MySQL connections (151 − 1 reserved)');
+    expect(result.budget?.lines[0]).toBe('4 processes × max 34 = 136 connections of the 151 MySQL allows (151)');
+    expect(announcementsOf(result)[0]).toBe('line 2: pool.max 60 → 34: 4 × 60 = 240 > 151 usable MySQL connections (151)');
   });
 });
 
