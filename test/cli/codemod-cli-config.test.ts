@@ -166,6 +166,21 @@ describe('codemod on a sequelize-cli models/index.js with config/config.json', (
     expect(read(MODULE)).not.toBe(module);
   });
 
+  it('plans the file once when two modules of the run read it (a script next to models/index.js)', () => {
+    writeFileSync(
+      path.join(app, 'server', 'report.js'),
+      "const { Sequelize } = require('sequelize');\nconst env = process.env.NODE_ENV || 'development';\nconst config = require(__dirname + '/config/config.json')[env];\nmodule.exports = new Sequelize(config.database, config.username, config.password, config);\n",
+    );
+    commit();
+    const result = spawnSync(process.execPath, [BIN, 'codemod', MODULE, 'server/report.js', '--processes', '4'], { cwd: app, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.match(/^changed server\/config\/config\.json/gmu)).toHaveLength(1);
+    expect(result.stdout.match(/^ {2}production: pool\.max unset/gmu)).toHaveLength(1);
+    expect(result.stdout).toContain('2 changed / 0 unchanged / 0 skipped / 0 errors / 0 warnings');
+    expect((JSON.parse(read(CONFIG)) as Pools)['production']?.pool).toEqual({ max: 34, min: 2, idle: 10000, acquire: 30000, evict: 10000 });
+  });
+
   it('keeps today’s warning when the module may change the pool before new Sequelize (config.pool assigned)', () => {
     writeFileSync(path.join(app, MODULE), read(MODULE).replace("const db = {};", "config.pool = { max: 100 };\nconst db = {};"));
     commit();
