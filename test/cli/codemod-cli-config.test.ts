@@ -166,6 +166,17 @@ describe('codemod on a sequelize-cli models/index.js with config/config.json', (
     expect(read(MODULE)).not.toBe(module);
   });
 
+  it('keeps a byte order mark and CRLF line endings in config.json (a derived copy of the real file)', () => {
+    const file = path.join(app, CONFIG);
+    writeFileSync(file, `\uFEFF${read(CONFIG).replaceAll('\n', '\r\n')}`);
+    commit();
+    expect(codemod('--processes', '4').status).toBe(0);
+    const bytes = readFileSync(file, 'utf8');
+    expect(bytes.startsWith('\uFEFF{\r\n')).toBe(true);
+    expect(bytes.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(bytes).toContain('"pool": {\r\n      "max": 34,\r\n');
+  });
+
   it('plans the file once when two modules of the run read it (a script next to models/index.js)', () => {
     writeFileSync(
       path.join(app, 'server', 'report.js'),
