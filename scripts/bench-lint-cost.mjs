@@ -216,19 +216,30 @@ async function appChild(appDir, srcDirs, configuration, maxFiles) {
     '@eslint/js + sequelize-pool': [...base, theirs, ours],
   };
   const eslint = new ESLint({ cwd: appDir, overrideConfigFile: true, overrideConfig: configs[configuration], stats: true, ignore: false, errorOnUnmatchedPattern: false });
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const results = await eslint.lintFiles(files);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  // The process's CPU time (user + system) for the lint: on shared cores, wall time also measures the neighbours.
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const ruleMs = {};
   const reports = {};
+  // Every report of ours, as `file:line:column rule message`: lists from two builds are diffed to prove a change
+  // keeps the reports identical.
+  const messages = [];
   for (const result of results) {
     for (const pass of result.stats?.times.passes ?? []) {
       for (const [rule, { total }] of Object.entries(pass.rules ?? {})) ruleMs[rule] = (ruleMs[rule] ?? 0) + total;
     }
-    for (const message of result.messages) if (message.ruleId?.startsWith('sequelize-pool/')) reports[message.ruleId] = (reports[message.ruleId] ?? 0) + 1;
+    for (const message of result.messages) {
+      if (!message.ruleId?.startsWith('sequelize-pool/')) continue;
+      reports[message.ruleId] = (reports[message.ruleId] ?? 0) + 1;
+      messages.push(`${path.relative(appDir, result.filePath)}:${message.line}:${message.column} ${message.ruleId} ${message.message}`);
+    }
   }
   const fatal = results.filter((result) => result.messages.some((message) => message.fatal)).length;
-  process.stdout.write(JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, ruleMs, reports, fatal, files: results.length }));
+  process.stdout.write(JSON.stringify({ seconds, cpuSeconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, ruleMs, reports, messages, fatal, files: results.length }));
 }
 
 export const APP_CONFIGURATIONS = ['no rules', 'one empty rule', '@eslint/js recommended', 'sequelize-pool recommended', '@eslint/js + sequelize-pool'];
@@ -306,6 +317,17 @@ export function formatAppsLintCost({ trials, maxFiles, apps }) {
     ...(apps.every((app) => app.rows['one empty rule']) ? [`| wall: one empty rule | ${(sum(apps.map((app) => app.rows['one empty rule'].seconds)) * 1000).toFixed(0)} |`] : []),
     `| wall: sequelize-pool recommended alone | ${(sum(apps.map((app) => app.rows['sequelize-pool recommended'].seconds)) * 1000).toFixed(0)} |`,
   );
+  // CPU time of each run's process (user + system), where the runs recorded it: less sensitive to the neighbours.
+  const cpuOf = (name) => (apps.every((app) => app.rows[name]?.cpuSeconds !== undefined) ? sum(apps.map((app) => app.rows[name].cpuSeconds)) : undefined);
+  for (const name of ['no rules', '@eslint/js recommended', 'sequelize-pool recommended', '@eslint/js + sequelize-pool']) {
+    const cpu = cpuOf(name);
+    if (cpu !== undefined) lines.push(`| CPU: ${name} | ${(cpu * 1000).toFixed(0)} |`);
+  }
+  const cpuJs = cpuOf('@eslint/js recommended');
+  const cpuBoth = cpuOf('@eslint/js + sequelize-pool');
+  if (cpuJs !== undefined && cpuBoth !== undefined) {
+    lines.push('', `By CPU time, the run with both configs took ${percent(cpuBoth - cpuJs, cpuJs)} more than \`@eslint/js\` alone; by \`stats\`, our rules took ${percent(totalOurs / 1000, totalJs)} of the \`@eslint/js\` lint's wall time and ${percent(totalOurs / 1000, cpuJs)} of its CPU time.`);
+  }
   return lines.join('\n');
 }
 
@@ -350,8 +372,16 @@ if (process.argv[2] === '--child') {
     const maxFiles = capAt === -1 ? 0 : Number(process.argv[capAt + 1]);
     // --quick: parse-only, @eslint/js, ours alone and both (no empty-rule run).
     const configurations = process.argv.includes('--quick') ? APP_CONFIGURATIONS.filter((name) => name !== 'one empty rule') : APP_CONFIGURATIONS;
-    const section = appsSection(benchAppsLintCost(path.resolve(appsDir), 1, { maxFiles, configurations }));
+    const result = benchAppsLintCost(path.resolve(appsDir), 1, { maxFiles, configurations });
+    const section = appsSection(result);
     console.log(section);
+    // --reports <file>: every report of ours in the run with both configs, one a line, `app/file:line:column rule
+    // message`, sorted (write it outside the repository; diff two builds' lists).
+    const reportsAt = process.argv.indexOf('--reports');
+    if (reportsAt !== -1) {
+      const list = result.apps.flatMap((app) => (app.rows['@eslint/js + sequelize-pool'].messages ?? []).map((line) => `${app.name}/${line}`)).sort();
+      writeFileSync(path.resolve(process.argv[reportsAt + 1]), list.map((line) => `${line}\n`).join(''));
+    }
     if (process.argv.includes('--write')) (await import('./bench-doc.mjs')).replaceSection(path.join(root, 'docs', 'benchmarks.md'), APPS_HEADING, section);
   } else {
     const section = libraryLintCostSection(formatLintCost(benchLintCost()));
