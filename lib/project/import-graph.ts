@@ -97,16 +97,32 @@ export function loadTimeConstructions(module: Pick<ProjectModule, 'ast' | 'filen
   return found;
 }
 
-interface PathAliases {
+export interface PathAliases {
   baseUrl: string;
   paths: [pattern: string, targets: string[]][];
 }
 
 const tsconfigCache = new Map<string, { mtimeMs: number; aliases: PathAliases | null }>();
 
-/** `compilerOptions.paths` of the nearest tsconfig.json (following one `extends` level), or null. */
-function pathAliases(fromFilename: string): PathAliases | null {
-  for (let directory = path.dirname(fromFilename); ; directory = path.dirname(directory)) {
+/** The nearest tsconfig.json's aliases per importing folder, valid for one epoch (see projectEpoch). */
+const aliasesByFolder = new Map<string, { epoch: number; aliases: PathAliases | null }>();
+
+/**
+ * `compilerOptions.paths` of the nearest tsconfig.json (following one `extends` level), or null. Asked for every
+ * package specifier (`express`, `sequelize`), so the folder walk is made once per folder and epoch.
+ */
+export function pathAliases(fromFilename: string): PathAliases | null {
+  const folder = path.dirname(fromFilename);
+  const current = projectEpoch();
+  const known = aliasesByFolder.get(folder);
+  if (known?.epoch === current) return known.aliases;
+  const aliases = nearestPathAliases(folder);
+  aliasesByFolder.set(folder, { epoch: current, aliases });
+  return aliases;
+}
+
+function nearestPathAliases(folder: string): PathAliases | null {
+  for (let directory = folder; ; directory = path.dirname(directory)) {
     if (path.basename(directory) === 'node_modules') return null;
     const tsconfig = path.join(directory, 'tsconfig.json');
     if (existsSync(tsconfig)) return readAliases(tsconfig);

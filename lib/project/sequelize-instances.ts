@@ -3,6 +3,7 @@ import type * as ts from 'typescript';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { DefinitionType } from '@typescript-eslint/scope-manager';
+import path from 'node:path';
 
 import type { AnalysisHost } from '../file-analysis/ast';
 import type { ProjectModule } from './project-modules';
@@ -13,6 +14,7 @@ import {
   isRelativeSpecifier,
   loadProjectModule,
   moduleExports,
+  noteLintedFile,
   readModuleText,
   resolveRelativeModule,
 } from './project-modules';
@@ -142,6 +144,8 @@ export function sequelizeAnalysis(
   instancePattern: string,
 ): SequelizeAnalysis {
   const { sourceCode } = context;
+  // Linting goes on: the project-module caches stay valid for this run (see projectEpoch), as for single-instance.
+  if (path.isAbsolute(context.physicalFilename)) noteLintedFile(context.physicalFilename);
   return {
     host: hostFromSourceCode(sourceCode),
     filename: context.filename,
