@@ -3,12 +3,14 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { DefinitionType } from '@typescript-eslint/scope-manager';
 
+import type { GateQuestion } from './load-gates';
 import type { ProjectModule } from './project-modules';
 import type { QueryCall } from './queries';
 import type { SequelizeAnalysis, ValueKind } from './sequelize-instances';
 
 import { childNodes, findVariable, isFunctionNode, memberName, patternPath, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
 import { requiredModule } from '../file-analysis/sequelize-detection';
+import { mayLeadTo } from './load-gates';
 import { exportedValue, isRelativeSpecifier, loadProjectModule, moduleExports, resolveRelativeModule } from './project-modules';
 import { queryCall } from './queries';
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
@@ -95,9 +97,164 @@ export function moduleAnalysis(module: ProjectModule, base: SequelizeAnalysis): 
   return analysis;
 }
 
+/**
+ * The question being answered, while one is: a module from which no module it may load mentions a transaction cannot
+ * lead to a helper that begins one, so `beginningHelper` (asked of every awaited call) does not parse it.
+ */
+let loadGate: GateQuestion | null = null;
+
+/**
+ * A helper that begins a transaction returns an unmanaged `x.transaction(…)` call, in its own module or in one it
+ * calls into; only such a module holds the answer (see mayBeginTransaction).
+ */
+export const BEGINS_TRANSACTIONS: GateQuestion = { name: 'begins-transactions', holds: (_filename, text) => mayBeginTransaction(text) };
+
+/** Read right before `transaction`: a member access (`.`, `?.`, a comment) or a computed key's quote. */
+const BEFORE_MEMBER = /(?:\.|\*\/|\[\s*(['"`]))\s*$/u;
+const AFTER_MEMBER_NO_CALL = /^\s*(?:[,;:}\].+\-*%&|^>]|=(?!>))/u;
+const AFTER_CLOSING_PARENS = /^(?:\s*\))+\s*(.)/su;
+const FUNCTION_START = /^\s*(?:async\b|function\b|[\w$]+\s*=>|\([^()]*\)\s*(?::[^=;{}()]+)?=>)/u;
+
+/**
+ * Can `text` hold an unmanaged transaction's start, a call of a member named `transaction` whose last argument is
+ * not a function? What is skipped, provably not one: `transaction` not read as a member (`{ transaction: t }`, a
+ * parameter, `createTransaction`, `x.transactions`), a member not called (`options.transaction,`,
+ * `t = x.transaction;`, `f(options.transaction)`), and a managed call whose only argument is a callback
+ * (`sequelize.transaction(async (t) => { … })`, read to its closing parenthesis). Whatever the scan cannot read for
+ * sure (a `/` or a `<` tag in the callback, an unclosed string) counts as a start.
+ */
+export function mayBeginTransaction(text: string): boolean {
+  for (let at = text.indexOf('transaction'); at !== -1; at = text.indexOf('transaction', at + 1)) {
+    const before = BEFORE_MEMBER.exec(text.slice(Math.max(0, at - 200), at));
+    if (before === null) continue;
+    let end = at + 'transaction'.length;
+    if (before[1] !== undefined) {
+      // `x['transaction']`: the key must end there, then the bracket.
+      if (text[end] !== before[1]) continue;
+      const bracket = /^\s*\]/u.exec(text.slice(end + 1, end + 200));
+      if (bracket === null) continue;
+      end += 1 + bracket[0].length;
+    } else if (/^[\w$]/u.test(text.slice(end, end + 1))) continue;
+    const after = text.slice(end, end + 400);
+    if (AFTER_MEMBER_NO_CALL.test(after)) continue;
+    const closed = AFTER_CLOSING_PARENS.exec(after);
+    if (closed !== null && !['(', '`', '?', '!', '<'].includes(closed[1] ?? '')) continue;
+    const open = /^\s*\(/u.exec(after);
+    if (open !== null && FUNCTION_START.test(text.slice(end + open[0].length, end + open[0].length + 400)) && onlyArgument(text, end + open[0].length)) continue;
+    if (mayBeReturned(text, at)) return true;
+  }
+  return false;
+}
+
+/**
+ * Can the call whose member name starts at `at` be what a function returns, as beginsIn reads one: written after
+ * `return` or `=>` in its statement (also inside `[…]` or parentheses), or assigned with `=` to a name that is
+ * returned, directly or through other names assigned from it (`const t = await db.transaction(); … return t`)?
+ * Unsure (a comment or a string between the statement's start and the call) counts as yes.
+ */
+function mayBeReturned(text: string, at: number): boolean {
+  let from = at - 1;
+  const limit = Math.max(0, at - 2000);
+  while (from >= limit && !';{}'.includes(text[from] ?? ';')) from -= 1;
+  if (from < limit) return true;
+  const statement = text.slice(from + 1, at);
+  if (/['"`]|\/[/*]|\*\//u.test(statement) || /\breturn\b|=>/u.test(statement)) return true;
+  const assigned = /([\w$]+)\s*(?::[^=]*)?=(?![=>])[^=]*$/u.exec(statement);
+  if (assigned === null) return false;
+  const names = new Set([assigned[1] as string]);
+  for (const name of names) {
+    if (names.size > 20) return true;
+    const escaped = name.replaceAll('$', '\\$');
+    if (new RegExp(`(?:\\breturn\\b[^;{}]*|=>\\s*[[(]?\\s*)(?<![\\w$])${escaped}(?![\\w$])`, 'u').test(text)) return true;
+    for (const match of text.matchAll(new RegExp(`([\\w$]+)\\s*(?::[^=;]*)?=\\s*(?:await\\s+)?(?<![\\w$])${escaped}(?![\\w$])`, 'gu'))) names.add(match[1] as string);
+  }
+  return false;
+}
+
+/**
+ * Whether the call's argument list starting at `from` (after its `(`) closes with no top-level comma: a single
+ * argument. False when a comma follows, or when the scan cannot be sure (a `/` that may start a regular expression, a
+ * string or template left open).
+ */
+function onlyArgument(text: string, from: number): boolean {
+  let depth = 0;
+  /** Depths at which a template's `${` opened: its `}` resumes the template. */
+  const templates: number[] = [];
+  let inTemplate = false;
+  for (let index = from; index < text.length; index += 1) {
+    const char = text[index];
+    if (inTemplate) {
+      if (char === '\\') index += 1;
+      else if (char === '`') inTemplate = false;
+      else if (char === '$' && text[index + 1] === '{') {
+        templates.push(depth);
+        depth += 1;
+        index += 1;
+        inTemplate = false;
+      }
+      continue;
+    }
+    switch (char) {
+      case "'":
+      case '"': {
+        let close = index + 1;
+        while (close < text.length && text[close] !== char && text[close] !== '\n') close += text[close] === '\\' ? 2 : 1;
+        if (text[close] !== char) return false;
+        index = close;
+        break;
+      }
+      case '`':
+        inTemplate = true;
+        break;
+      case '/':
+        if (text[index + 1] === '/') {
+          const line = text.indexOf('\n', index);
+          if (line === -1) return false;
+          index = line;
+        } else if (text[index + 1] === '*') {
+          const close = text.indexOf('*/', index + 2);
+          if (close === -1) return false;
+          index = close + 1;
+        } else return false;
+        break;
+      case '<':
+        // A JSX tag (`<p>it's</p>`) or a type argument: text the scan does not read.
+        if (/[\w$/>]/u.test(text[index + 1] ?? '')) return false;
+        break;
+      case '(':
+      case '[':
+      case '{':
+        depth += 1;
+        break;
+      case '}':
+        if (templates.at(-1) === depth - 1) {
+          templates.pop();
+          depth -= 1;
+          inTemplate = true;
+          break;
+        }
+        if (depth === 0) return false;
+        depth -= 1;
+        break;
+      case ')':
+      case ']':
+        if (depth === 0) return char === ')';
+        depth -= 1;
+        break;
+      case ',':
+        if (depth === 0) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 function loadRelative(analysis: SequelizeAnalysis, specifier: string): SequelizeAnalysis | null {
   if (!isRelativeSpecifier(specifier)) return null;
   const filename = resolveRelativeModule(analysis.filename, specifier);
+  if (filename !== null && loadGate !== null && !mayLeadTo(filename, loadGate)) return null;
   const module = filename === null ? null : loadProjectModule(filename);
   return module === null ? null : moduleAnalysis(module, analysis);
 }
@@ -420,10 +577,16 @@ export function beginningHelper(
 ): { receiver: TSESTree.Node | null; analysis: SequelizeAnalysis; name: string; tupleIndex?: number; async: boolean } | null {
   if (namedHelper(names.begin, call.callee)) return { receiver: null, analysis, name: calleeName(call.callee) ?? 'helper', async: false };
   return inSession(analysis, () => {
-    const ref = calleeFunction(analysis, call);
-    if (ref === null) return null;
-    const begins = beginsIn(ref, 0);
-    return begins === null ? null : { ...begins, name: ref.name, async: ref.fn.async };
+    const previous = loadGate;
+    loadGate = BEGINS_TRANSACTIONS;
+    try {
+      const ref = calleeFunction(analysis, call);
+      if (ref === null) return null;
+      const begins = beginsIn(ref, 0);
+      return begins === null ? null : { ...begins, name: ref.name, async: ref.fn.async };
+    } finally {
+      loadGate = previous;
+    }
   });
 }
 

@@ -1,0 +1,205 @@
+/**
+ * The load gate of the transaction-helper question: a module is parsed to follow an awaited call only when it, or a
+ * module it may load, can hold an unmanaged `transaction()` that a function returns. Each skip must be provable: a
+ * module whose text fails the test has no such call (checked against the parser on real code below), and a module is
+ * only skipped when nothing it may load passes.
+ */
+import type { TSESTree } from '@typescript-eslint/utils';
+
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { childNodes, findVariable, isFunctionNode, memberName, skipTypeWrappers } from '../../lib/file-analysis/ast';
+import { mayLeadTo, possibleImports } from '../../lib/project/load-gates';
+import { clearProjectModuleCache, loadProjectModule, noteLintedFile } from '../../lib/project/project-modules';
+import { BEGINS_TRANSACTIONS, mayBeginTransaction } from '../../lib/project/transaction-helpers';
+
+const root = path.resolve(__dirname, '../..');
+const read = (relative: string): string => readFileSync(path.join(root, relative), 'utf8');
+
+describe('mayBeginTransaction (the text test of the transaction-helper gate)', () => {
+  it('keeps the real helpers that return a transaction', () => {
+    // Fabio-Alfredo/Shop-Backend-express: `const t = await Order.sequelize.transaction(); return t;`
+    expect(mayBeginTransaction(read('test/fixtures/transactions/helpers/order.repository.js'))).toBe(true);
+    // scaffold's SequelizeRepository: `return database.sequelize.transaction();`
+    expect(mayBeginTransaction(read('test/fixtures/transactions/helpers/sequelize-repository.js'))).toBe(true);
+    // Ilhamddy/PT.SNB-FE dbutils: `return [transaction, error]` after `transaction = await db.sequelize.transaction()`.
+    expect(mayBeginTransaction(read('test/fixtures/transactions/helpers/dbutils.mjs'))).toBe(true);
+  });
+
+  it('skips modules that only use transactions: managed callbacks, forwarded options, in-place unmanaged ones', () => {
+    // opencollective-api's mutations: managed transactions whose callback is the only argument, options forwarded.
+    const managed = `export async function editExpense(expenseData, req) {
+  const expense = await sequelize.transaction(async (transaction: Transaction) => {
+    const updated = await models.Expense.update(expenseData, { where: { id: expenseData.id }, transaction });
+    await models.Activity.create({ type: 'expense.edited' }, { transaction: transaction });
+    return updated;
+  });
+  return expense;
+}
+export const markAsPaid = (expense, options) => expense.update({ status: 'PAID' }, { transaction: options.transaction });`;
+    expect(mayBeginTransaction(managed)).toBe(false);
+    // opencollective-api cron/hourly/97-cleanup-expired-export-requests.ts: begun, committed and rolled back in place.
+    const inPlace = `for (const exportRequest of expiredExports) {
+    const transaction = await sequelize.transaction();
+    try {
+      await exportRequest.destroy({ transaction });
+      await transaction.commit();
+    } catch (e) {
+      await transaction.rollback();
+    }
+  }`;
+    expect(mayBeginTransaction(inPlace)).toBe(false);
+    // A URL and a word in a comment, a longer member name, a type.
+    expect(mayBeginTransaction('// See https://developer.paypal.com/docs/transaction-search/\nx.transactions(); let t: Sequelize.Transaction;')).toBe(false);
+  });
+
+  it('counts whatever it cannot read for sure as a possible start', () => {
+    const returned = (call: string): string => `async function begin() { const t = await ${call}; return t; }`;
+    expect(mayBeginTransaction(returned('db.transaction /* begin */ ()'))).toBe(true);
+    expect(mayBeginTransaction(returned("db['transaction']()"))).toBe(true);
+    expect(mayBeginTransaction(returned('(db.transaction as any)()'))).toBe(true);
+    expect(mayBeginTransaction(returned('db.transaction<Options>()'))).toBe(true);
+    // A callback and a second argument: not managed as far as the analysis reads it.
+    expect(mayBeginTransaction(returned('db.transaction(async (t) => t, { isolationLevel })'))).toBe(true);
+    // A callback the scan cannot read (a regular expression), returned through another name.
+    expect(mayBeginTransaction('const t = db.transaction(async (x) => /a,b/.test(x)); const u = t;\nmodule.exports = () => u;')).toBe(true);
+  });
+
+  it('is true for every module where the parser finds a returned unmanaged transaction() (fixtures and the app corpus)', () => {
+    const files = [...sources(path.join(root, 'test/fixtures'), 400), ...sources(path.join(root, 'examples'), 100), ...corpusFiles(300)];
+    let checked = 0;
+    let begins = 0;
+    const missed: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      if (!text.includes('transaction')) continue;
+      const module = loadProjectModule(file);
+      if (module === null) continue;
+      checked += 1;
+      if (!returnsUnmanagedTransaction(module)) continue;
+      begins += 1;
+      if (!mayBeginTransaction(text)) missed.push(path.relative(root, file));
+    }
+    expect(missed).toEqual([]);
+    expect(checked).toBeGreaterThan(20);
+    expect(begins).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('mayLeadTo (the gate over what a module may load)', () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'load-gates-'));
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const write = (relative: string, text: string): string => {
+    const file = path.join(project, relative);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return file;
+  };
+  writeFileSync(path.join(project, 'package.json'), '{ "name": "gates" }\n');
+  // Shaped after Fabio-Alfredo/Shop-Backend-express: controllers call services, services call repositories.
+  const format = write('utils/format.js', "const { pick } = require('./pick');\nexports.money = (value) => pick(value).toFixed(2);\n");
+  write('utils/pick.js', 'exports.pick = (value) => Number(value);\n');
+  const catalog = write(
+    'services/catalog.service.js',
+    "const { money } = require('../utils/format');\nconst { Product } = require('../models');\nexports.list = async (options) => (await Product.findAll({ transaction: options.transaction })).map((p) => money(p.price));\n",
+  );
+  write('models/index.js', "const { Sequelize } = require('sequelize');\nmodule.exports = { sequelize: new Sequelize('sqlite::memory:') };\n");
+  write('repositories/order.repository.js', "const { sequelize } = require('../models');\nexports.startTransaction = async () => {\n  const t = await sequelize.transaction();\n  return t;\n};\n");
+  const orders = write('services/order.service.js', "const orderRepository = require('../repositories/order.repository');\nexports.place = async () => orderRepository.startTransaction();\n");
+
+  it('skips a module when nothing it may load can begin a transaction, keeps one that leads to a repository that does', () => {
+    clearProjectModuleCache();
+    noteLintedFile(path.join(project, 'controllers/order.controller.js'));
+    expect(mayLeadTo(format, BEGINS_TRANSACTIONS)).toBe(false);
+    expect(mayLeadTo(catalog, BEGINS_TRANSACTIONS)).toBe(false);
+    expect(mayLeadTo(orders, BEGINS_TRANSACTIONS)).toBe(true);
+  });
+
+  it('reads specifiers anywhere in the text, and stays open where an escape may spell one or the name', () => {
+    clearProjectModuleCache();
+    noteLintedFile(path.join(project, 'controllers/order.controller.js'));
+    // A require inside a function, and a specifier in a template literal: both are edges.
+    const lazy = write('services/lazy.js', 'exports.begin = () => require(`../repositories/order.repository`).startTransaction();\n');
+    expect(possibleImports(lazy, readFileSync(lazy, 'utf8'))).toEqual([path.join(project, 'repositories/order.repository.js')]);
+    expect(mayLeadTo(lazy, BEGINS_TRANSACTIONS)).toBe(true);
+    // `'../repositories/order\x2erepository'` is the same module for Node: the text cannot say which, so the gate opens.
+    const escaped = write('services/escaped.js', "exports.begin = () => require('../repositories/order\\x2erepository').startTransaction();\n");
+    expect(possibleImports(escaped, readFileSync(escaped, 'utf8'))).toBeNull();
+    expect(mayLeadTo(escaped, BEGINS_TRANSACTIONS)).toBe(true);
+    // `trans\u0061ction` is `transaction` to the parser: the text test also reads the escapes written out.
+    const spelled = write('repositories/spelled.js', 'exports.begin = async (db) => { const t = await db.trans\\u0061ction(); return t; };\n');
+    expect(mayLeadTo(spelled, BEGINS_TRANSACTIONS)).toBe(true);
+  });
+});
+
+/** Does some function of `module` return (directly, or through names assigned with `=`) an unmanaged `x.transaction(…)`? */
+function returnsUnmanagedTransaction(module: NonNullable<ReturnType<typeof loadProjectModule>>): boolean {
+  const isBegin = (raw: TSESTree.Node | null | undefined, seen: Set<TSESTree.Node>): boolean => {
+    if (raw == null || seen.has(raw)) return false;
+    seen.add(raw);
+    let node = skipTypeWrappers(raw);
+    if (node.type === AST_NODE_TYPES.AwaitExpression) node = skipTypeWrappers(node.argument);
+    if (node.type === AST_NODE_TYPES.ArrayExpression) return node.elements.some((element) => element !== null && element.type !== AST_NODE_TYPES.SpreadElement && isBegin(element, seen));
+    if (node.type === AST_NODE_TYPES.Identifier) {
+      const variable = findVariable(module.host, node);
+      if (variable === null) return false;
+      const values = variable.defs.flatMap((def) => (def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init !== null ? [def.node.init] : []));
+      for (const reference of variable.references) {
+        const parent = reference.identifier.parent;
+        if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === reference.identifier && parent.operator === '=') values.push(parent.right);
+      }
+      return values.some((value) => isBegin(value, seen));
+    }
+    if (node.type !== AST_NODE_TYPES.CallExpression) return false;
+    const callee = skipTypeWrappers(node.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== 'transaction') return false;
+    const last = node.arguments.at(-1);
+    return last === undefined || !isFunctionNode(skipTypeWrappers(last));
+  };
+  let found = false;
+  const visit = (node: TSESTree.Node): void => {
+    if (found) return;
+    if (node.type === AST_NODE_TYPES.ReturnStatement && isBegin(node.argument, new Set())) found = true;
+    if (node.type === AST_NODE_TYPES.ArrowFunctionExpression && node.body.type !== AST_NODE_TYPES.BlockStatement && isBegin(node.body, new Set())) found = true;
+    for (const child of childNodes(node)) visit(child);
+  };
+  visit(module.ast);
+  return found;
+}
+
+function sources(directory: string, limit: number): string[] {
+  const found: string[] = [];
+  const walk = (current: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (found.length >= limit) return;
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') walk(full);
+      else if (entry.isFile() && /\.(?:c|m)?[jt]s$/u.test(entry.name) && !entry.name.endsWith('.d.ts') && statSync(full).size < 500_000) found.push(full);
+    }
+  };
+  walk(directory);
+  return found;
+}
+
+/** The corpus of public apps (docs/benchmarks.md), when this machine has it: the files that mention transactions. */
+function corpusFiles(limit: number): string[] {
+  try {
+    return readdirSync('/work/corpus/apps', { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => sources(path.join('/work/corpus/apps', entry.name), 4000))
+      .filter((file) => readFileSync(file, 'utf8').includes('transaction'))
+      .slice(0, limit);
+  } catch {
+    return [];
+  }
+}
