@@ -128,10 +128,9 @@ export default createRule<Options, MessageIds>({
     const { allow, scope } = { ...DEFAULT_OPTIONS, ...options };
     const { sourceCode } = context;
     const filename = context.physicalFilename;
-    const relative = path.relative(context.cwd, filename).split(path.sep).join('/');
-    if (allow.length > 0 && allowMatcher(allow)(relative)) return {};
+    if (allow.length > 0 && allowMatcher(allow)(path.relative(context.cwd, filename).split(path.sep).join('/'))) return {};
     // An editor lints the file it saves: if that file changed on disk, other modules' cached facts are re-checked.
-    if (path.isAbsolute(filename)) noteLintedFile(filename);
+    if (path.isAbsolute(filename)) noteLintedFile(filename, sourceCode.text);
     const constructions: SequelizeConstruction[] = [];
     /** Calls and `new` expressions that may call a factory (a callee the analysis can name). */
     const calls: (TSESTree.CallExpression | TSESTree.NewExpression)[] = [];

@@ -145,7 +145,7 @@ export function sequelizeAnalysis(
 ): SequelizeAnalysis {
   const { sourceCode } = context;
   // Linting goes on: the project-module caches stay valid for this run (see projectEpoch), as for single-instance.
-  if (path.isAbsolute(context.physicalFilename)) noteLintedFile(context.physicalFilename);
+  if (path.isAbsolute(context.physicalFilename)) noteLintedFile(context.physicalFilename, sourceCode.text);
   return {
     host: hostFromSourceCode(sourceCode),
     filename: context.filename,
