@@ -3,7 +3,7 @@
  * public apps when present, and the sources of installed packages) every answer the lexer gives must equal the
  * parser's; where it is unsure it must say so (null), never guess.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -11,30 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { lexLoadedSpecifiers } from '../../lib/file-analysis/import-lexer';
 import { loadedSpecifiers } from '../../lib/project/import-graph';
 import { loadModuleSyntax } from '../../lib/project/project-modules';
+import { sources } from '../source-files';
 
 const root = path.resolve(__dirname, '../..');
-
-function sources(directory: string, limit: number): string[] {
-  const found: string[] = [];
-  const walk = (current: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(current, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (found.length >= limit) return;
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') walk(full);
-      else if (entry.isFile() && /\.(?:c|m)?[jt]sx?$/u.test(entry.name) && !entry.name.endsWith('.d.ts') && statSync(full).size < 500_000) {
-        found.push(full);
-      }
-    }
-  };
-  walk(directory);
-  return found;
-}
 
 const FILES = [
   ...sources(path.join(root, 'test/fixtures'), 500),

@@ -7,7 +7,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { childNodes, findVariable, isFunctionNode, memberName, skipTypeWrappers 
 import { mayLeadTo, possibleImports } from '../../lib/project/load-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile } from '../../lib/project/project-modules';
 import { BEGINS_TRANSACTIONS, mayBeginTransaction } from '../../lib/project/transaction-helpers';
+import { sources } from '../source-files';
 
 const root = path.resolve(__dirname, '../..');
 const read = (relative: string): string => readFileSync(path.join(root, relative), 'utf8');
@@ -168,26 +169,6 @@ function returnsUnmanagedTransaction(module: NonNullable<ReturnType<typeof loadP
     for (const child of childNodes(node)) visit(child);
   };
   visit(module.ast);
-  return found;
-}
-
-function sources(directory: string, limit: number): string[] {
-  const found: string[] = [];
-  const walk = (current: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(current, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (found.length >= limit) return;
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') walk(full);
-      else if (entry.isFile() && /\.(?:c|m)?[jt]s$/u.test(entry.name) && !entry.name.endsWith('.d.ts') && statSync(full).size < 500_000) found.push(full);
-    }
-  };
-  walk(directory);
   return found;
 }
 

@@ -1,0 +1,26 @@
+/** Source files of a folder for tests that run analysis over real code (fixtures, examples, the app corpus, packages). */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** Up to `limit` JavaScript and TypeScript sources under `directory` (no declarations, no node_modules, under 500 KB). */
+export function sources(directory: string, limit: number): string[] {
+  const found: string[] = [];
+  const walk = (current: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (found.length >= limit) return;
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory() && entry.name !== '.git' && entry.name !== 'node_modules') walk(full);
+      else if (entry.isFile() && /\.(?:c|m)?[jt]sx?$/u.test(entry.name) && !entry.name.endsWith('.d.ts') && statSync(full).size < 500_000) {
+        found.push(full);
+      }
+    }
+  };
+  walk(directory);
+  return found;
+}
