@@ -21,7 +21,7 @@ import { existingSection } from './bench-doc.mjs';
 import { benchFootprint, footprintSection } from './bench-footprint.mjs';
 import { APPS_HEADING, appsSection, benchAppsLintCost, benchLintCost, formatLintCost, libraryLintCostSection } from './bench-lint-cost.mjs';
 import { benchOxlint, oxlintSection } from './bench-oxlint.mjs';
-import { benchConstructingGrowth, benchSingleInstance, formatConstructingGrowth, formatSingleInstance } from './bench-lint.mjs';
+import { benchConstructingGrowth, benchSingleInstance, formatConstructingGrowth, formatSingleInstance, singleInstanceSection } from './bench-lint.mjs';
 import { benchTransactions, formatTransactions, TRANSACTIONS_SECTION } from './bench-transactions.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -217,25 +217,7 @@ ${sizeTable}
 
 ${libraryLintCostSection(lintCost)}
 
-## Cross-file rule: single-instance on generated projects
-
-ESLint 10 with one empty rule (parse, traversal and code path analysis: what any rule costs) against ESLint with
-\`sequelize-pool/single-instance\` alone, in the same process, by the process's CPU time (the machines are shared:
-wall time would measure the neighbours), on generated CommonJS projects where each module requires two earlier
-ones (so a module's import closure is most of the project). "typical": one setup module creates the instance and
-two modules open a second pool; "adversarial": every 50th module creates one, so 2% of the files ask about the
-graph. The module cache is cleared before every run (a cold CI run); medians of 3 runs at 2,000 files, 1 run at
-20,000.
-
-${lintTable}
-
-The graph reads each module's imports with a lexer (lib/file-analysis/import-lexer.ts; the parser only where the
-lexer is unsure, scope analysis only for modules that mention \`Sequelize\`), and computes the nearest construction
-for the whole reachable graph once per epoch (a lint run without a one-second pause), so its cost grows with the
-project, not with the number of files that construct. Growing the constructing files over a fixed chain (before this
-change, 100 and 500 constructing files over a 5,000-module chain took 15 and 68 s):
-
-${growthTable}
+${singleInstanceSection(lintTable, growthTable)}
 
 ${TRANSACTIONS_SECTION(transactionTable)}
 
