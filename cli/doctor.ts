@@ -20,7 +20,7 @@ import { inspectPgBouncer, inspectPostgres, InspectionError, probeStartupParamet
 import { countComposeServices, countPm2Apps, countProcfileTypes, countSupervisorPrograms, positionOf, ProcessFileError, readDeployment } from '../lib/project/deployment';
 import { constructionsLoadedBy } from '../lib/project/import-graph';
 import { configValue, NodeConfigError, readNodeConfig } from '../lib/project/node-config';
-import { findPgBouncerIni, findSessionState, pgBouncerServerLimit, pgBouncerSettingsFrom, readPgBouncerIniFile, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
+import { findSessionState, projectPgBouncerIni, pgBouncerServerLimit, pgBouncerSettingsFrom, readPgBouncerIniFile, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
 import {
   availableConnections,
   connectionsPerInstance,
@@ -680,7 +680,7 @@ export async function runDoctor(argv: readonly string[], io: CliIO & { isTTY?: b
   let bouncerLive: PgBouncerFacts | null = null;
   let startupRefusal: string | null = null;
   let tls: NonNullable<DoctorReport['connection']>['tls'] | null = null;
-  const bouncerFile = args.pgbouncer ?? (deployment.stated?.settings.pgbouncer === undefined ? null : path.resolve(args.root, deployment.stated.settings.pgbouncer)) ?? findPgBouncerIni(args.root);
+  const bouncerFile = projectPgBouncerIni(args.root, deployment.stated?.settings.pgbouncer, args.pgbouncer);
   let bouncer = bouncerFile === null ? null : expected(() => readPgBouncerIniFile(bouncerFile, args.root));
   if (connection !== null && connection.dialect === 'postgres') {
     try {

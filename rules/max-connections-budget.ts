@@ -10,7 +10,7 @@ import type { PoolKeyState, PoolState, SequelizeConstruction } from '../lib/file
 import { hostFromSourceCode } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
 import { deploymentOf, processesLoading, ProcessFileError } from '../lib/project/deployment';
-import { findPgBouncerIni, pgBouncerSettingsFrom, readPgBouncerIniFile, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
+import { pgBouncerSettingsFrom, projectPgBouncerIni, readPgBouncerIniFile, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
 import {
   availableConnections,
   connectionsPerInstance,
@@ -206,7 +206,7 @@ export default createRule<Options, MessageIds>({
         return { settings: pgBouncerSettingsFrom(values, [], 'the rule\'s options'), source: "the rule's pgbouncer option" };
       }
       if (project === null) return null;
-      const file = stated.pgbouncer === undefined ? findPgBouncerIni(project.root) : path.resolve(project.root, stated.pgbouncer);
+      const file = projectPgBouncerIni(project.root, stated.pgbouncer);
       if (file === null) return null;
       try {
         const read = readPgBouncerIniFile(file, project.root);

@@ -111,6 +111,15 @@ export function findPgBouncerIni(root: string): string | null {
   return null;
 }
 
+/**
+ * The pgbouncer.ini the project's application connects through, as the rule, the codemod and doctor find it: the
+ * one given (`explicit`), else the stated `sequelizePool.pgbouncer`, else one found in the project; null without.
+ */
+export function projectPgBouncerIni(root: string, stated: string | undefined, explicit?: string): string | null {
+  if (explicit !== undefined) return explicit;
+  return stated === undefined ? findPgBouncerIni(root) : path.resolve(root, stated);
+}
+
 /** Reads a pgbouncer.ini file with one-line errors. */
 export function readPgBouncerIniFile(file: string, root: string): PgBouncerSettings {
   const label = path.relative(root, file) || file;
