@@ -10,7 +10,10 @@ import type { SourceFile } from '../lib/edits/source-file';
 import type { LifecycleKey } from '../lib/sequelize-facts';
 import type { CliIO } from './io';
 
-import { BudgetError, formatAnnouncement, migratePoolConfig, planBudget } from '../codemods/pool-config';
+import type { CodemodDeployment } from '../codemods/pool-config';
+
+import { BudgetError, deploymentOptions, formatAnnouncement, migratePoolConfig, planBudget, readCodemodDeployment } from '../codemods/pool-config';
+import { ProcessFileError } from '../lib/project/deployment';
 import { projectSourceFiles } from '../lib/project/project-files';
 import { SourceParseError } from '../lib/file-analysis/source-analysis';
 import { applyPlannedWrites, writeRefusal } from '../lib/edits/file-plan';
@@ -31,12 +34,15 @@ that contains "new Sequelize" (node_modules skipped). When a module's options ar
 sequelize-cli config.json, that file's pools are sized per environment in the same run.
 
 Options:
-  --processes <n>                   Processes that each open the pool (Supervisor programs, workers)
-  --max-connections <n>             PostgreSQL max_connections (default 100)
+  --processes <n>                   Processes that each open the pool (default: read from package.json
+                                    "sequelizePool", supervisord.conf, pm2, Procfile, docker-compose or
+                                    Kubernetes manifests, as doctor does; else 1, said so)
+  --max-connections <n>             PostgreSQL max_connections (default: "sequelizePool", else 100)
   --reserved <n>                    superuser_reserved_connections + reserved_connections (default 3)
   --max <n>                         Use this pool max instead of computing one
   --idle-in-transaction-timeout <ms>
                                     Add PostgreSQL's idle_in_transaction_session_timeout to dialectOptions
+                                    (not behind PgBouncer, which refuses or drops it: a warning says so)
   --config <file>                   node-config JSON file to add the module's pool to as db.options.pool
                                     (repeatable; default: the config/default.json next to the module)
   --dry                             Write nothing; print a unified diff per file
@@ -235,6 +241,17 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     io.stdout('No files with `new Sequelize` found.');
     return 0;
   }
+  // The deployment model doctor and the max-connections-budget rule read: processes, stated limits, PgBouncer.
+  let deployment: CodemodDeployment;
+  try {
+    deployment = readCodemodDeployment(cwd, args.options.processes);
+  } catch (error) {
+    if (error instanceof ProcessFileError) throw new UsageError(`cannot read the deployment: ${error.message}; fix it, or pass --processes`);
+    throw error;
+  }
+  /** Where each file's process count came from, printed once per distinct line in the summary. */
+  const processLines = new Set<string>();
+  const cautions = new Set<string>();
 
   const relative = (file: string): string => path.relative(cwd, file) || file;
   const counts = { changed: 0, unchanged: 0, skipped: 0, errors: 0 };
@@ -248,6 +265,8 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
   const writes: PlannedWrite[] = [];
   const changes: PlannedChange[] = [];
   let lastBudget: string[] | null = null;
+  /** The last file's options, deployment included: the budget a run that changed nothing prints. */
+  let lastOptions: PoolConfigOptions = args.options;
 
   /** Reads a file to edit; a file it cannot edit is a skip (encoding, size) or an error (missing, unreadable). */
   const readTarget = (file: string): SourceFile | null => {
@@ -269,8 +288,11 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     if (sourceFile === null) continue;
     const source = sourceFile.text;
     let result: MigrationResult;
+    const planned = deploymentOptions(deployment, file, args.options);
+    processLines.add(planned.processes);
+    lastOptions = planned.options;
     try {
-      result = migratePoolConfig(source, file, { ...args.options, cliConfig: { root: cwd } });
+      result = migratePoolConfig(source, file, { ...planned.options, cliConfig: { root: cwd } });
     } catch (error) {
       if (error instanceof BudgetError) throw new UsageError(error.message);
       counts.errors += 1;
@@ -287,7 +309,9 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     // A config file's announcements, warnings and notes are printed under that file.
     const own = (entry: { file: string }): boolean => entry.file === file;
     const cliNotes = new Set(result.cliConfigs.flatMap((plan) => plan.notes));
+    for (const caution of result.cautions) cautions.add(caution);
     details.set(relative(file), [
+      `  processes: ${planned.processes}`,
       ...result.announcements.map((announcement) => `  ${formatAnnouncement(announcement)}`),
       ...result.warnings.filter(own).map((warning) => `  warning: ${warning.message}`),
       ...result.notes.filter((note) => !cliNotes.has(note)).map((note) => `  note: ${note}`),
@@ -428,6 +452,9 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
     `${written || args.dry ? counts.changed : 0} ${args.dry ? 'would change' : 'changed'} / ${counts.unchanged} unchanged / ${counts.skipped} skipped / ${counts.errors} errors / ${warnings.length} warnings`,
   );
   for (const reason of skippedReasons) io.stdout(`  skipped: ${reason}`);
+  for (const line of processLines) io.stdout(`processes: ${line}`);
+  for (const assumption of deployment.assumptions) io.stdout(`  assumption: ${assumption}`);
+  for (const caution of cautions) io.stderr(`eslint-plugin-sequelize-pool: warning: ${caution}`);
   for (const warning of warnings) io.stdout(`  warning: ${warning}`);
   if (warnings.length > 0) {
     // A budget line the app may not get is worse than none.
@@ -444,7 +471,7 @@ export function runCodemod(argv: readonly string[], io: CliIO, cwd = process.cwd
         groups.set(key, group);
       }
     }
-    const lines = lastBudget ?? (groups.size === 0 ? planBudget(args.options, false).lines : null);
+    const lines = lastBudget ?? (groups.size === 0 ? planBudget(lastOptions, false).lines : null);
     if (lines !== null) {
       for (const line of lines) io.stdout(`budget: ${line}`);
       groups.delete(lines.join('\n'));

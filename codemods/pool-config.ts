@@ -17,6 +17,8 @@ import type { API, FileInfo, Options as JscodeshiftOptions } from 'jscodeshift';
 import { AST_NODE_TYPES, AST_TOKEN_TYPES } from '@typescript-eslint/types';
 
 import type { AnalysedSource } from '../lib/file-analysis/source-analysis';
+import type { PgBouncerSettings } from '../lib/project/pgbouncer-config';
+import type { DeploymentSettings, ProcessCount } from '../lib/project/deployment';
 import type { ResolvedObject, ResolvedValue } from '../lib/file-analysis/resolve-value';
 import type { SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 import type { TextEdit } from '../lib/edits/text-edits';
@@ -31,11 +33,14 @@ import {
   connectionsPerInstance,
   describeAvailable,
   DIALECT_DEFAULTS,
-  headroomFor,
+  headroomOf,
   knownDialect,
   largestFittingMax,
+  largestFittingMaxThroughPgBouncer,
   processCount,
 } from '../lib/project/pool-budget';
+import { pgBouncerBudget, pgBouncerServerLimit, projectPgBouncerIni, readPgBouncerIniFile, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
+import { processesLoading, readDeployment } from '../lib/project/deployment';
 import { LIFECYCLE_KEYS, RECOMMENDED_POOL } from '../lib/sequelize-facts';
 import { poolsInsideReplication, usesReplication } from '../lib/file-analysis/sequelize-options';
 import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
@@ -58,7 +63,7 @@ export interface PoolConfigOptions {
   reserved?: number;
   /** Use this `max` instead of computing one. */
   max?: number;
-  /** Adds `idle_in_transaction_session_timeout` (ms) to `dialectOptions` (PostgreSQL only). */
+  /** Adds `idle_in_transaction_session_timeout` (ms) to `dialectOptions` (PostgreSQL only, never behind PgBouncer). */
   idleInTransactionTimeout?: number;
   /**
    * Plan edits of the sequelize-cli JSON config a module's options provably come from (./cli-config.ts), with
@@ -66,6 +71,15 @@ export interface PoolConfigOptions {
    * which edits only the files it is given, does not (the module then fills unset keys at run time, as before).
    */
   cliConfig?: { root: string };
+  /** Connections other applications hold on the same server (the stated `otherConnections`). */
+  otherConnections?: number;
+  /** Connections kept free for migrations, psql and monitoring (the stated `headroom`; default 10%, at least 5). */
+  headroom?: number;
+  /**
+   * PgBouncer in front of PostgreSQL (the deployment model's pgbouncer.ini): the processes' pools count against its
+   * `max_client_conn`, and a startup parameter it does not track is never added to dialectOptions.
+   */
+  pgbouncer?: { settings: PgBouncerSettings; source: string };
 }
 
 /** The pool size the codemod chose, and the arithmetic behind it (printed by the CLI, written in the file). */
@@ -82,7 +96,7 @@ export interface BudgetPlan {
   usable: number;
   /** Connections kept for migrations, psql and monitoring. */
   headroom: number;
-  /** `100 − 3 reserved`. */
+  /** `100 − 3 reserved`, or `max_client_conn 1000, pgbouncer.ini` through PgBouncer. */
   available: string;
   /** `7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)` and why. */
   lines: string[];
@@ -127,6 +141,11 @@ export interface MigrationResult {
   warnings: MigrationWarning[];
   /** Facts worth knowing that change nothing (`idle: 0 runs as 30000 ms`). */
   notes: string[];
+  /**
+   * An option the run was given but did not apply, and why, in one line each (`--idle-in-transaction-timeout`
+   * behind PgBouncer): the migration is still right, so the command warns without failing.
+   */
+  cautions: string[];
   budget: BudgetPlan | null;
   /**
    * For a node-config module with one instance whose whole pool is now literal: the same values, for the
@@ -178,41 +197,63 @@ export { headroomFor } from '../lib/project/pool-budget';
 
 /** The `max` each process gets: `--max`, else the largest that fits the budget after headroom. Throws BudgetError. */
 export function planBudget(options: PoolConfigOptions, replicated: boolean, dialect: string | null = null): BudgetPlan {
-  const database = databaseLimits(dialect);
-  const maxConnections = options.maxConnections ?? database.maxConnections;
-  const reserved = options.reserved ?? database.reserved;
+  const server = databaseLimits(dialect);
+  const maxConnections = options.maxConnections ?? server.maxConnections;
+  const reserved = options.reserved ?? server.reserved;
   const processes = options.processes ?? 1;
   const computed =
     options.processes !== undefined || options.maxConnections !== undefined || options.reserved !== undefined;
-  const headroom = headroomFor(maxConnections);
-  const budget = { maxConnections, reservedConnections: reserved, otherConnections: 0 };
+  const serverBudget = { maxConnections, reservedConnections: reserved, otherConnections: options.otherConnections ?? 0, ...(options.headroom === undefined ? {} : { headroom: options.headroom }) };
+  // Behind PgBouncer the processes are its clients: their pools count against max_client_conn (no headroom: clients
+  // are cheap for PgBouncer), and PgBouncer's own server connections against PostgreSQL.
+  const bouncer = options.pgbouncer !== undefined && (dialect ?? 'postgres') === 'postgres' ? options.pgbouncer : null;
+  const database: DatabaseLimits = bouncer === null ? server : { name: 'PgBouncer', maxConnections: bouncer.settings.maxClientConn, reserved: 0, check: 'SHOW CONFIG' };
+  const budget = bouncer === null ? serverBudget : { maxConnections: bouncer.settings.maxClientConn, reservedConnections: 0, otherConnections: 0, headroom: 0 };
+  const headroom = headroomOf(budget);
+  const available = bouncer === null ? describeAvailable(budget) : `max_client_conn ${bouncer.settings.maxClientConn}, ${bouncer.source}`;
   // The one formula (lib/project/pool-budget): the lint suggestion and doctor print the same number.
-  const fits = largestFittingMax(budget, processes, replicated);
+  const fits =
+    bouncer === null
+      ? largestFittingMax(budget, processes, replicated)
+      : largestFittingMaxThroughPgBouncer(pgBouncerBudget(bouncer.settings, 1), processes, replicated);
   const usable = availableConnections(budget);
+  const flags = bouncer === null ? 'raise --max-connections or run fewer processes' : `raise max_client_conn in ${bouncer.source} or run fewer processes`;
   if (fits < 1 && options.max === undefined) {
     const perInstance = replicated ? ' × 2 (replication)' : '';
+    const kept = headroom > 0 ? ` − ${headroom} kept for migrations, psql and monitoring` : '';
     throw new BudgetError(
       `no pool fits: ${processCount(processes)} × max 1${perInstance} = ${processes * connectionsPerInstance(1, replicated)} > ${usable - headroom} connections ` +
-        `(${describeAvailable(budget)} − ${headroom} kept for migrations, psql and monitoring); raise --max-connections or run fewer processes`,
+        `(${available}${kept}); ${flags}`,
     );
   }
   // SQL Server's limit (32767) constrains nothing: the recommended size, not the largest that fits.
-  const unlimited = database.maxConnections > 10_000;
+  const unlimited = server.maxConnections > 10_000 && bouncer === null;
   const max = options.max ?? (computed && !unlimited ? fits : Math.min(RECOMMENDED_POOL.max, fits));
   const perInstance = replicated ? ' × 2 (replication)' : '';
   const total = processes * connectionsPerInstance(max, replicated);
-  const lines = [
-    `${processCount(processes)} × max ${max}${perInstance} = ${total} connections of the ${usable} ${database.name} allows (${describeAvailable(budget)})`,
-  ];
+  const lines =
+    bouncer === null
+      ? [`${processCount(processes)} × max ${max}${perInstance} = ${total} connections of the ${usable} ${database.name} allows (${available})`]
+      : [`${processCount(processes)} × max ${max}${perInstance} = ${total} client connections of PgBouncer's max_client_conn ${usable} (${bouncer.source})`];
   if (options.max === undefined && computed) {
-    lines.push(`max ${max} is the largest that fits after keeping ${headroom} connections (10% of max_connections, at least 5) for migrations, psql and monitoring`);
+    lines.push(
+      bouncer === null
+        ? `max ${max} is the largest that fits after keeping ${headroom} connections${options.headroom === undefined ? ' (10% of max_connections, at least 5)' : ''} for migrations, psql and monitoring`
+        : `max ${max} is the largest that fits PgBouncer's max_client_conn (through PgBouncer the pools are its clients, not PostgreSQL's)`,
+    );
   } else if (options.max !== undefined) {
     lines.push(`max ${max} was set with --max`);
   } else {
     lines.push(`max ${max} is the default; pass --processes and --max-connections to size it to your deployment`);
   }
   if (total > usable) lines.push(`warning: that is over the budget: lower --max or run fewer processes`);
-  return { max, fits: options.max ?? fits, computed, processes, replicated, database, lines, usable, headroom, available: describeAvailable(budget) };
+  if (bouncer !== null) {
+    const servers = pgBouncerServerLimit(bouncer.settings);
+    const postgres = availableConnections(serverBudget);
+    lines.push(`PgBouncer opens at most ${servers.arithmetic} = ${servers.connections} server connections of the ${postgres} ${server.name} allows (${describeAvailable(serverBudget)})`);
+    if (servers.connections > postgres) lines.push(`warning: PgBouncer's server side is over the budget: lower default_pool_size in ${bouncer.source} or raise max_connections`);
+  }
+  return { max, fits: options.max ?? fits, computed, processes, replicated, database, lines, usable, headroom, available };
 }
 
 /** `7 × 100 = 700 > 87 (97 usable PostgreSQL connections, 100 − 3 reserved, 10 kept for …)`: why a max does not fit. */
@@ -221,7 +262,9 @@ function overBudget(budget: BudgetPlan, max: number): string {
   const times = budget.replicated ? ' × 2 (replication)' : '';
   const room = budget.usable - budget.headroom;
   return total > budget.usable
-    ? `${budget.processes} × ${max}${times} = ${total} > ${budget.usable} usable ${budget.database.name} connections (${budget.available})`
+    ? budget.database.name === 'PgBouncer'
+      ? `${budget.processes} × ${max}${times} = ${total} > ${budget.usable} client connections PgBouncer allows (${budget.available})`
+      : `${budget.processes} × ${max}${times} = ${total} > ${budget.usable} usable ${budget.database.name} connections (${budget.available})`
     : `${budget.processes} × ${max}${times} = ${total} > ${room}: it leaves fewer than the ${budget.headroom} connections kept for migrations, psql and monitoring (${budget.available})`;
 }
 
@@ -412,6 +455,7 @@ interface Context {
   announcements: Announcement[];
   warnings: MigrationWarning[];
   notes: string[];
+  cautions: string[];
   /** Per migrated construction: its pool after the edit when every lifecycle key is a literal, else null. */
   finalPools: (Record<LifecycleKey, number> | null)[];
 }
@@ -434,6 +478,7 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     announcements: [],
     warnings: [],
     notes: [],
+    cautions: [],
     budget: null,
     configPool: null,
     cliConfigs: [],
@@ -455,6 +500,7 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     announcements: [],
     warnings: [],
     notes: [],
+    cautions: [],
     finalPools: [],
   };
 
@@ -492,7 +538,7 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     context.warnings.push(...plan.warnings);
     context.notes.push(...plan.notes);
   }
-  if (migrated.length === 0) return unchanged(skipped, { notes: context.notes });
+  if (migrated.length === 0) return unchanged(skipped, { notes: context.notes, cautions: context.cautions });
 
 
   const taken = GENERATED_NAMES.filter((name) => declares(analysed, name));
@@ -546,6 +592,7 @@ export function migratePoolConfig(source: string, file: string, options: PoolCon
     announcements: context.announcements,
     warnings: context.warnings,
     notes: context.notes,
+    cautions: context.cautions,
     budget: first.budget,
     configPool: configBinding !== null && context.finalPools.length === 1 ? (context.finalPools[0] ?? null) : null,
     cliConfigs: plans,
@@ -865,6 +912,20 @@ function idleInTransactionTimeout(
     warn(`${flag} not applied: idle_in_transaction_session_timeout is a PostgreSQL setting and ${said}`);
     return;
   }
+  const bouncer = context.options.pgbouncer;
+  if (bouncer !== undefined) {
+    // node-postgres sends dialectOptions' timeouts as startup parameters: PgBouncer refuses one it does not track,
+    // and drops one ignore_startup_parameters lists, so PostgreSQL would never get it either way.
+    const name = 'idle_in_transaction_session_timeout';
+    const refused = rejectedStartupParameters(bouncer.settings, [name]).length > 0;
+    const why = refused
+      ? `PgBouncer (${bouncer.source}) refuses a startup parameter it does not track: every connection would fail with "unsupported startup parameter: ${name}"`
+      : `PgBouncer (${bouncer.source}) lists it in ignore_startup_parameters and drops it, so PostgreSQL would never get it`;
+    const fix = `set it on the server instead: ALTER ROLE … SET ${name} = ${timeout}`;
+    context.notes.push(`new Sequelize at line ${construction.node.loc.start.line}: dialectOptions.${name} not added: ${why}; ${fix}`);
+    if (context.cautions.length === 0) context.cautions.push(`${flag} not applied behind PgBouncer: ${why}; ${fix}`);
+    return;
+  }
   const { options } = construction;
   if (options.kind !== 'object') {
     warn(`${flag} not applied: the options come from ${construction.optionsArgument === null ? 'nowhere' : context.text(construction.optionsArgument)}; add dialectOptions.idle_in_transaction_session_timeout there`);
@@ -1127,6 +1188,83 @@ function renderPreamble({ budget, configBinding, style, version, pool, envPrefix
   return lines.join('\n');
 }
 
+/** The deployment model as the codemod reads it for a run: processes, the stated limits, PgBouncer. */
+export interface CodemodDeployment {
+  /** Processes, when any source gave them (else 1 is assumed, and said). */
+  processes: ProcessCount | null;
+  stated: DeploymentSettings;
+  pgbouncer: { settings: PgBouncerSettings; source: string } | null;
+  /** What the deployment reader assumed (this machine's cores, files found but not used). */
+  assumptions: string[];
+  /** Where the reader looked, for the "assumed 1 process" line. */
+  root: string;
+  /** `package.json "sequelizePool"` or `.sequelize-pool.json`, when a block is stated. */
+  statedSource: string | null;
+}
+
+/** The process managers' files the deployment reader looks for, for the line that says none was found. */
+const PROCESS_SOURCES = 'supervisord.conf, a pm2 ecosystem file, a Procfile, a docker-compose file or Kubernetes manifests';
+
+/**
+ * Reads the deployment at `root` with the reader doctor and the max-connections-budget rule use
+ * (lib/project/deployment.ts): `--processes` when given, else package.json's `sequelizePool`, else the process
+ * manager's files; the stated limits; the pgbouncer.ini the app connects through. Throws ProcessFileError (one
+ * line) when a file it needs cannot be read.
+ */
+export function readCodemodDeployment(root: string, explicitProcesses?: number): CodemodDeployment {
+  const deployment = readDeployment(root, explicitProcesses === undefined ? {} : { processes: explicitProcesses });
+  const stated = deployment.stated?.settings ?? {};
+  const file = projectPgBouncerIni(root, stated.pgbouncer);
+  const pgbouncer = file === null ? null : readPgBouncerIniFile(file, root);
+  return {
+    processes: deployment.processes,
+    stated,
+    pgbouncer: pgbouncer === null ? null : { settings: pgbouncer, source: pgbouncer.source },
+    // With --processes the process managers' files are not read: "found but not used" is not news then.
+    assumptions: explicitProcesses === undefined ? deployment.assumptions : deployment.assumptions.filter((line) => !line.startsWith('also found ')),
+    root,
+    statedSource: deployment.stated?.source ?? null,
+  };
+}
+
+/**
+ * The options for one setup module under `deployment`: flags win; the processes are the programs whose script loads
+ * the module (as the lint rule counts them), and `processes` says where the count came from.
+ */
+export function deploymentOptions(deployment: CodemodDeployment, file: string, flags: PoolConfigOptions): { options: PoolConfigOptions; processes: string } {
+  const { stated } = deployment;
+  const options: PoolConfigOptions = {
+    ...flags,
+    maxConnections: flags.maxConnections ?? stated.maxConnections,
+    reserved: flags.reserved ?? stated.reservedConnections,
+    otherConnections: flags.otherConnections ?? stated.otherConnections,
+    headroom: flags.headroom ?? stated.headroom,
+    ...(deployment.pgbouncer === null ? {} : { pgbouncer: deployment.pgbouncer }),
+  };
+  const { processes } = deployment;
+  let said: string;
+  if (flags.processes !== undefined) said = `${flags.processes} from --processes`;
+  else if (processes === null) {
+    said = `1 assumed: no --processes, no "sequelizePool" processes in package.json, and no ${PROCESS_SOURCES} in ${deployment.root}; pass --processes to size the pool to your deployment`;
+  } else {
+    const loading = processesLoading(processes, path.resolve(file));
+    options.processes = loading.count;
+    const all = loading.programs.length === processes.groups.length;
+    said =
+      loading.programs.length === 0
+        ? `1 assumed: none of the programs in ${processes.source} loads this file`
+        : `${loading.count} from ${processes.source}${all && processes.groups.length === 1 ? '' : ` (${loading.programs.join(', ')}${all ? '' : ': the programs whose script loads this file'})`}`;
+  }
+  for (const key of ['maxConnections', 'reserved'] as const) {
+    if (flags[key] === undefined && options[key] !== undefined) said += `; ${key === 'maxConnections' ? 'max_connections' : 'reserved'} ${options[key]} from ${deployment.statedSource ?? 'the stated deployment'}`;
+  }
+  if (deployment.pgbouncer !== null) said += `; through PgBouncer (${deployment.pgbouncer.source})`;
+  return { options, processes: said };
+}
+
+/** The deployment the jscodeshift transform read, once per worker. */
+let transformDeployment: { key: string; deployment: CodemodDeployment } | undefined;
+
 /** jscodeshift entry point: `npx jscodeshift -t <this file> --processes=7 --maxConnections=100 <files>`. */
 export default function transformer(file: FileInfo, api: API, options: JscodeshiftOptions): string | undefined {
   const number = (value: unknown): number | undefined => {
@@ -1137,15 +1275,22 @@ export default function transformer(file: FileInfo, api: API, options: Jscodeshi
   };
   // Edited as the CLI edits files: a byte order mark and CRLF line breaks are kept, generated lines included.
   const source = editableText(file.source);
-  const result = migratePoolConfig(source.text, file.path, {
+  const flags: PoolConfigOptions = {
     processes: number(options['processes']),
     maxConnections: number(options['maxConnections'] ?? options['max-connections']),
     reserved: number(options['reserved']),
     max: number(options['max']),
     idleInTransactionTimeout: number(options['idleInTransactionTimeout'] ?? options['idle-in-transaction-timeout']),
-  });
+  };
+  // The deployment model of the directory jscodeshift runs in, as the command reads it (one read per run).
+  const key = `${process.cwd()}\0${String(flags.processes)}`;
+  if (transformDeployment?.key !== key) transformDeployment = { key, deployment: readCodemodDeployment(process.cwd(), flags.processes) };
+  const planned = deploymentOptions(transformDeployment.deployment, path.resolve(file.path), flags);
+  const result = migratePoolConfig(source.text, file.path, planned.options);
   // jscodeshift's runner provides report(); its test helper applyTransform does not.
   const report = api.report as API['report'] | undefined;
+  if (result.changed) report?.(`processes: ${planned.processes}`);
+  for (const caution of result.cautions) report?.(`warning: ${caution}`);
   for (const reason of result.skipped) report?.(reason);
   for (const announcement of result.announcements) report?.(formatAnnouncement(announcement));
   for (const warning of result.warnings) report?.(`warning: ${warning.message}`);

@@ -46,7 +46,8 @@ if (missing.length > 0) {
 }
 
 // The one-off migration, previewed: --dry writes nothing.
-const codemodArgs = ['codemod', '--dry', '--processes', '7', '--max-connections', '100'];
+// No flags: the codemod reads the 7 processes from supervisord.conf, as doctor and the lint rule do.
+const codemodArgs = ['codemod', '--dry'];
 console.log(`\n$ npx eslint-plugin-sequelize-pool ${codemodArgs.join(' ')}   (in examples/legacy-server)\n`);
 const codemod = spawnSync(process.execPath, [path.join(root, 'dist', 'cli', 'index.js'), ...codemodArgs], {
   cwd: example,
