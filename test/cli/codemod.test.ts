@@ -50,7 +50,9 @@ describe('codemod command', () => {
     const first = codemod('--processes', '7', '--max-connections', '100');
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain('changed server/db/sequelize.js\n  line 7: pool.max 100 → 12: 7 × 100 = 700 > 97 usable PostgreSQL connections (100 − 3 reserved)\n');
+    expect(first.stdout).toContain(
+      'changed server/db/sequelize.js\n  processes: 7 from --processes\n  line 7: pool.max 100 → 12: 7 × 100 = 700 > 97 usable PostgreSQL connections (100 − 3 reserved)\n',
+    );
     expect(first.stdout).toContain('  line 7: pool.acquire unset (ran as 60000) → 30000:');
     expect(first.stdout).toContain('1 changed / 0 unchanged / 0 skipped / 0 errors / 0 warnings');
     expect(first.stdout).toContain('budget: 7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)');

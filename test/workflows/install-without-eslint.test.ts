@@ -58,13 +58,14 @@ describe('installed without ESLint (no peer dependency at all)', () => {
     expect(run.stdout).toContain('Verdict: PROBLEM');
   });
 
-  it('codemod --dry: the migration preview, and nothing written', () => {
+  it('codemod --dry: the migration preview, sized from supervisord.conf, and nothing written', () => {
     const run = cli('codemod', '--dry');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('would change server/db/sequelize.js');
-    expect(run.stdout).toContain('line 7: pool.min unset (ran as 0) → 2');
-    expect(run.stdout).toContain('budget: 1 process × max 10 = 10 connections of the 97 PostgreSQL allows (100 − 3 reserved)');
+    expect(run.stdout).toContain('processes: 7 from supervisord.conf (main, cron, background, convert, media, storage, integration_log)');
+    expect(run.stdout).toContain('line 7: pool.max 100 → 12: 7 × 100 = 700 > 97 usable PostgreSQL connections (100 − 3 reserved)');
+    expect(run.stdout).toContain('budget: 7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)');
     expect(runSync('git', ['status', '--porcelain'], project, env).stdout).toBe('');
   });
 });
