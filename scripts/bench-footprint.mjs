@@ -127,7 +127,8 @@ node_modules and their bytes on disk, measured on a copy of the app's node_modul
 plugin "before" is this package with the dependencies it had at ${BEFORE_REF} (jscodeshift for the codemod, an exact
 \`@typescript-eslint/utils\` pin); "now" has no codemod machinery (the \`codemod\` command needs none beyond \`diff\`,
 loaded only when it runs) and takes typescript-eslint's packages as a range, so a typescript-eslint app's own copies
-serve. \`@typescript-eslint/utils\` alone is the floor for any plugin built on typescript-eslint's rule helpers (it
+serve. Its \`espree\` and \`eslint-scope\` (what doctor and the codemod parse with when no ESLint is installed) take
+ranges that ESLint 8, 9 and 10's own copies satisfy, so they add nothing here. \`@typescript-eslint/utils\` alone is the floor for any plugin built on typescript-eslint's rule helpers (it
 brings TypeScript as its peer).
 
 ${formatFootprint(results)}`;
