@@ -104,6 +104,16 @@ describe('codemod: the process count from the deployment model', () => {
     expect(run.stdout).toContain('\nbudget: 7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)\n');
   });
 
+  it('a second run changes nothing and still prints the budget of the deployment it read', () => {
+    const app = exampleApp();
+    expect(cli(app, 'codemod').status).toBe(0);
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qam', 'migrated'], { cwd: app });
+    const again = cli(app, 'codemod');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain('unchanged server/db/sequelize.js');
+    expect(again.stdout).toContain('\nbudget: 7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)\n');
+  });
+
   it('nothing found: 1 process, assumed and announced, and the default max 10', () => {
     const app = exampleApp({}, { supervisor: false });
     const run = cli(app, 'codemod', '--dry');
