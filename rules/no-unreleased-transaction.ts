@@ -1,5 +1,9 @@
 import type { TransactionHelperNames } from '../lib/project/transaction-helpers';
-import type { LeakPath, UnmanagedScope } from '../lib/project/transaction-scopes';
+import type { TSESTree } from '@typescript-eslint/utils';
+
+import type { CarriedLeak, LeakPath, UnmanagedScope } from '../lib/project/transaction-scopes';
+
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 
 import { createRule } from '../lib/create-rule';
 import { DEFAULT_INSTANCE_PATTERN, sequelizeAnalysis } from '../lib/project/sequelize-instances';
@@ -14,12 +18,21 @@ export interface NoUnreleasedTransactionOptions {
 
 export type Options = [Partial<NoUnreleasedTransactionOptions>];
 
-export type MessageIds = 'handedOff' | 'unreleased' | 'useManagedTransaction';
+export type MessageIds = 'carriedUnreleased' | 'handedOff' | 'unreleased' | 'useManagedTransaction';
 
 const DEFAULT_OPTIONS: NoUnreleasedTransactionOptions = {
   instancePattern: DEFAULT_INSTANCE_PATTERN,
   transactionHelpers: {},
 };
+
+/** The innermost `catch` of `fn` whose `try` block holds `node`, or null. */
+function catchingHandler(node: TSESTree.Node, fn: TSESTree.Node): TSESTree.CatchClause | null {
+  let child: TSESTree.Node = node;
+  for (let current = node.parent; current != null && current !== fn; child = current, current = current.parent) {
+    if (current.type === AST_NODE_TYPES.TryStatement && current.block === child && current.handler !== null) return current.handler;
+  }
+  return null;
+}
 
 /** At most this many exception lines are listed; the rest are counted. */
 const MAX_LISTED_LINES = 4;
@@ -79,6 +92,8 @@ export default createRule<Options, MessageIds>({
     messages: {
       unreleased:
         'Transaction `{{name}}` from `{{call}}` can be left open: {{paths}}. An unfinished transaction keeps its pool connection checked out for good (nothing times it out) and `sequelize.close()` never resolves. Commit or roll back on every path (roll back in `catch` or `finally`), or use a managed transaction.',
+      carriedUnreleased:
+        '`{{name}}`, the request\'s transaction, which this middleware ends at line {{line}}, is left open {{where}}: it neither commits or rolls it back nor calls `next()`, so no later middleware ends it either, and it keeps its pool connection checked out for good (nothing times it out). Roll it back there too.',
       handedOff:
         'The transaction from `{{call}}()` is handed to `{{helper}}()` (line {{line}}), which only passes it on to queries: nothing commits or rolls it back, so it keeps its pool connection checked out for good (nothing times it out) and `sequelize.close()` never resolves. Bind it, then commit or roll back on every path, or use a managed transaction.',
       useManagedTransaction:
@@ -121,11 +136,32 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    return trackTransactions(analysis, (scopes, _timeline, orphans) => {
+    /** One report per way out: at the `catch` that swallows the exceptions, or at the `return` / end of the function. */
+    function reportCarried(leak: CarriedLeak): void {
+      const line = String(leak.release.loc.start.line);
+      const byCatch = new Map<TSESTree.CatchClause, number[]>();
+      for (const path of leak.leaks) {
+        const handler = path.kind === 'exception' || path.kind === 'throw' ? catchingHandler(path.node, leak.fn) : null;
+        if (handler !== null) {
+          byCatch.set(handler, [...(byCatch.get(handler) ?? []), path.line]);
+          continue;
+        }
+        const node = path.kind === 'return' ? path.node : leak.fn;
+        const where = path.kind === 'return' ? `when it returns at line ${path.line}` : `when ${describeLeaks([path])}`;
+        context.report({ node, messageId: 'carriedUnreleased', data: { name: leak.expression, line, where } });
+      }
+      for (const [handler, lines] of byCatch) {
+        const where = `when an exception at line ${listLines(lines)} ends in the catch at line ${handler.loc.start.line}`;
+        context.report({ node: handler, messageId: 'carriedUnreleased', data: { name: leak.expression, line, where } });
+      }
+    }
+
+    return trackTransactions(analysis, (scopes, _timeline, orphans, carriedLeaks) => {
       for (const scope of scopes) {
         if (scope.form !== 'unmanaged' || scope.leaks === null || scope.leaks.length === 0) continue;
         report(scope, scope.leaks);
       }
+      for (const leak of carriedLeaks) reportCarried(leak);
       for (const orphan of orphans) {
         context.report({
           node: orphan.call,

@@ -128,6 +128,20 @@ export interface UnmanagedScope {
 export type TransactionScope = ManagedScope | UnmanagedScope;
 
 /**
+ * Express middleware that receives the request's transaction (`req.transaction`, begun by an earlier middleware),
+ * ends it itself on one path (`req.transaction.rollback()` when the balance is short), and on another neither ends it
+ * nor calls `next()` nor hands the request on: the chain stops there, so no later middleware ends it either.
+ */
+export interface CarriedLeak {
+  /** How the code names it: `req.transaction`. */
+  expression: string;
+  /** The middleware's own commit or rollback of it: proof that ending it is this function's job. */
+  release: TSESTree.Node;
+  fn: FunctionNode;
+  leaks: LeakPath[];
+}
+
+/**
  * An unmanaged transaction never bound to a name, handed straight to a project function that only passes it on to
  * queries (`this.createOrUpdate(data, await SequelizeRepository.createTransaction(this.options))`): nothing can commit
  * or roll it back.
@@ -166,7 +180,7 @@ const SYNCHRONOUS_CALLBACK_METHODS = new Set([
  */
 export function trackTransactions(
   analysis: SequelizeAnalysis,
-  onDone: (scopes: TransactionScope[], timeline: CodePathTimeline, orphans: OrphanTransaction[]) => void,
+  onDone: (scopes: TransactionScope[], timeline: CodePathTimeline, orphans: OrphanTransaction[], carriedLeaks: CarriedLeak[]) => void,
   helperNames: TransactionHelperNames = NO_HELPER_NAMES,
 ): TSESLint.RuleListener {
   const timeline = new CodePathTimeline();
@@ -244,8 +258,10 @@ export function trackTransactions(
           holders.add(fn);
         }
       }
-      scopes.push(...carriedScopes(analysis, carried, holders));
-      onDone(scopes, timeline, orphans);
+      const carriedLeaks: CarriedLeak[] = [];
+      const callUse = (call: TSESTree.CallExpression, index: number) => argumentUse(analysis, call, index, helperNames);
+      scopes.push(...carriedScopes(analysis, carried, holders, (leak) => carriedLeaks.push(leak), timeline, callUse));
+      onDone(scopes, timeline, orphans, carriedLeaks);
     },
   };
   return listeners;
@@ -333,7 +349,14 @@ function releasesCarried(use: TSESTree.Node): boolean {
  * the value as a transaction, unguarded, and never assigns it. Its body is then a scope of that transaction up to its
  * first commit or rollback there.
  */
-function carriedScopes(analysis: SequelizeAnalysis, carried: Carried, holders: ReadonlySet<TSESTree.Node>): ManagedScope[] {
+function carriedScopes(
+  analysis: SequelizeAnalysis,
+  carried: Carried,
+  holders: ReadonlySet<TSESTree.Node>,
+  onLeak: (leak: CarriedLeak) => void,
+  timeline: CodePathTimeline,
+  callUse: CallUse,
+): ManagedScope[] {
   const scopes: ManagedScope[] = [];
   // `req.transaction` used directly.
   const byPath = new Map<string, { fn: FunctionNode; carrier: Variable; uses: TSESTree.MemberExpression[] }>();
@@ -358,6 +381,8 @@ function carriedScopes(analysis: SequelizeAnalysis, carried: Carried, holders: R
     if (uses.some((use) => isWritten(use))) continue;
     if (!uses.some((use) => provesCarried(analysis, use, fn) && !guardedUse(use, fn, same))) continue;
     const releases = uses.filter(releasesCarried).map((use) => use.range[0]);
+    const leak = carriedLeak(analysis, timeline, fn, carrier, uses, callUse);
+    if (leak !== null) onLeak({ ...leak, expression });
     const param = carrier.identifiers[0] as TSESTree.Identifier;
     scopes.push({
       form: 'managed',
@@ -411,6 +436,47 @@ function carriedScopes(analysis: SequelizeAnalysis, carried: Carried, holders: R
  */
 function provesCarried(analysis: SequelizeAnalysis, use: TSESTree.Node, fn: FunctionNode): boolean {
   return transactionApiUse(use) || (usedAsTransaction(analysis, use) && isModelHook(analysis, fn));
+}
+
+/**
+ * The paths of Express middleware `(req, res, next)` that leave `req.transaction` open: the middleware commits or rolls
+ * it back itself somewhere (unguarded) and calls `next` somewhere, so it is a link of the chain that owns the
+ * transaction where it does not pass it on. A path that neither releases it, nor calls `next`, nor hands `req` to
+ * another function, and ends in this function (an exception thrown out of it is the error handler's), leaks. Any use
+ * of `req` or `next` in a nested function (a callback may end it later) claims nothing.
+ */
+function carriedLeak(
+  analysis: SequelizeAnalysis,
+  timeline: CodePathTimeline,
+  fn: FunctionNode,
+  carrier: Variable,
+  uses: TSESTree.MemberExpression[],
+  callUse: CallUse,
+): Omit<CarriedLeak, 'expression'> | null {
+  const nextParam = fn.params[2];
+  if (fn.params[0] !== carrier.identifiers[0] || nextParam?.type !== AST_NODE_TYPES.Identifier) return null;
+  const next = findVariable(analysis.host, nextParam);
+  const codePath = timeline.codePaths.get(fn);
+  const release = uses.find((use) => releasesCarried(use) && !guardedUse(use, fn, () => false));
+  if (next === null || codePath === undefined || release === undefined) return null;
+  if (!next.references.some((reference) => reference.identifier.parent?.type === AST_NODE_TYPES.CallExpression && reference.identifier.parent.callee === reference.identifier)) {
+    return null;
+  }
+  if ([...carrier.references, ...next.references].some((reference) => ownerFunction(reference.identifier) !== fn)) return null;
+  const roles = new Map<TSESTree.Node, Role>();
+  for (const reference of next.references) roles.set(reference.identifier, 'escape');
+  for (const reference of carrier.references) {
+    const parent = reference.identifier.parent;
+    // `req.body`, `req.transaction.rollback()`: reads; `helper(req)`, `req` stored or returned: handed on.
+    if (parent?.type !== AST_NODE_TYPES.MemberExpression || parent.object !== reference.identifier) roles.set(reference.identifier, 'escape');
+  }
+  for (const use of uses) {
+    const found = referenceUse(use, callUse);
+    if (found.kind !== 'neutral') roles.set(found.node, found.kind);
+  }
+  const walk = walkRoles(timeline, codePath, fn, fn, { roles, escapes: false }, new Set(), { thrownOutLeaks: false, escapeClaimsNothing: false });
+  if (walk.leaks === null || walk.leaks.length === 0) return null;
+  return { release: release.parent, fn, leaks: walk.leaks };
 }
 
 /** The names a declarator binds at its top level: `t` in `const t = …`, `transaction` and `t` in `const { transaction, x: t } = …`. */
@@ -900,7 +966,31 @@ function walkTransaction(
   callUse: CallUse,
   notStarted: ReadonlySet<TSESTree.Node> = new Set(),
 ): WalkResult {
-  const { roles, escapes } = rolesOf(variable, owner, binding, callUse);
+  return walkRoles(timeline, codePath, owner, binding, rolesOf(variable, owner, binding, callUse), notStarted, OWNED_WALK);
+}
+
+/**
+ * How a walk counts its paths. An owned transaction (`const t = await sequelize.transaction()`): an exception that
+ * leaves the function leaks, and a hand-over on any path means nothing is claimed. A request's transaction in Express
+ * middleware (`carriedLeak`): an exception that leaves the middleware is the error handler's, and `next()` on one path
+ * hands it on there only.
+ */
+interface WalkMode {
+  thrownOutLeaks: boolean;
+  escapeClaimsNothing: boolean;
+}
+
+const OWNED_WALK: WalkMode = { thrownOutLeaks: true, escapeClaimsNothing: true };
+
+function walkRoles(
+  timeline: CodePathTimeline,
+  codePath: CodePath,
+  owner: TSESTree.Node,
+  binding: TSESTree.Node,
+  { roles, escapes }: { roles: Map<TSESTree.Node, Role>; escapes: boolean },
+  notStarted: ReadonlySet<TSESTree.Node>,
+  mode: WalkMode,
+): WalkResult {
   const final = new Set(codePath.finalSegments);
   const leaks: LeakPath[] = [];
   const open = new Map<CodePathSegment, [number, number][]>();
@@ -934,6 +1024,7 @@ function walkTransaction(
         return;
       }
     }
+    if (kind === 'throw' && !mode.thrownOutLeaks) return;
     leaks.push(cause);
   };
 
@@ -1024,7 +1115,7 @@ function walkTransaction(
 
   // Ownership moved somewhere (returned, stored, handed to a function, released in a closure): the receiver owns
   // the ending now, on every path, so nothing is claimed about leaks; the open region still ends at the move.
-  const moved = escapes || [...roles.values()].includes('escape');
+  const moved = escapes || (mode.escapeClaimsNothing && [...roles.values()].includes('escape'));
   return {
     leaks: moved ? null : dedupe(leaks),
     isOpenAt: (node) => {

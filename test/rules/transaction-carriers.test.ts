@@ -369,6 +369,68 @@ class IntegrationService {
 
 module.exports = IntegrationService;`;
 
+/** stock-server's middleware with its `catch` replaced: the request's transaction handled on every way out. */
+function checkBalanceWith(catchBody: string): string {
+  return CHECK_BALANCE.replace('    res.status(500).json({ error: err.message });', catchBody);
+}
+
+esmRuleTester.run('no-unreleased-transaction: a request transaction left open by Express middleware', noUnreleased, {
+  valid: [
+    // The catch rolls back, or hands the error (and the request) on to the next middleware, or rethrows to the error
+    // handler: each way out ends it or passes it on.
+    { code: checkBalanceWith('    await req.transaction.rollback();\n    res.status(500).json({ error: err.message });'), filename: STOCK_MIDDLEWARE },
+    { code: checkBalanceWith('    next(err);'), filename: STOCK_MIDDLEWARE },
+    { code: checkBalanceWith('    throw err;'), filename: STOCK_MIDDLEWARE },
+    // Not middleware-shaped (no `next`): who else ends the transaction is not this function's to say.
+    { code: CHECK_BALANCE.replace('async function checkBalanceAsk(req, res, next) {', 'async function checkBalanceAsk(req, res) {').replace('      next();\n', ''), filename: STOCK_MIDDLEWARE },
+    // It ends the transaction only in a callback, which may run at any time: nothing claimed.
+    {
+      code: `import { db } from "../../models/index.mjs";
+export async function createOrder(req, res, next) {
+  try {
+    const balance = await db.TraderBalance.findOne({ where: { id: req.traderId }, transaction: req.transaction });
+    if (!balance) return next();
+    req.transaction.commit();
+    res.on("close", () => req.transaction.rollback());
+  } catch (err) {
+    res.status(500).end();
+  }
+}`,
+      filename: STOCK_MIDDLEWARE,
+    },
+  ],
+  invalid: [
+    {
+      code: CHECK_BALANCE,
+      filename: STOCK_MIDDLEWARE,
+      errors: [
+        {
+          messageId: 'carriedUnreleased',
+          line: 24,
+          column: 5,
+          data: { name: 'req.transaction', line: '19', where: 'when an exception at line 6 ends in the catch at line 24' },
+        },
+      ],
+    },
+    // An early return that answers without ending it, next to the path that rolls it back.
+    {
+      code: `import { db } from "../../models/index.mjs";
+export async function checkBalanceBid(req, res, next) {
+  if (!req.body.amount) {
+    return res.status(400).json({ err: "No amount" });
+  }
+  if (req.body.amount > 100) {
+    await req.transaction.rollback();
+    return res.status(402).json({ err: "Not enough stock!" });
+  }
+  next();
+}`,
+      filename: STOCK_MIDDLEWARE,
+      errors: [{ messageId: 'carriedUnreleased', line: 4, column: 5, data: { name: 'req.transaction', line: '7', where: 'when it returns at line 4' } }],
+    },
+  ],
+});
+
 cjsRuleTester.run('no-unreleased-transaction: a transaction handed straight to a helper', noUnreleased, {
   valid: [],
   invalid: [
