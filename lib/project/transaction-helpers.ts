@@ -522,6 +522,8 @@ interface Summary {
   /** `${parameter index}:${depth}` → what it does with a transaction passed there. */
   uses: Map<string, ArgumentUse>;
   queries: Map<string, HelperQuery[] | null>;
+  /** `${parameter index}:${depth}` → does it use the value passed there as a transaction? */
+  transactionParams: Map<string, boolean>;
 }
 
 /**
@@ -551,7 +553,7 @@ function inSession<T>(analysis: SequelizeAnalysis, run: () => T): T {
 function summaryOf(fn: FunctionNode): Summary {
   let summary = active.get(fn);
   if (summary === undefined) {
-    summary = { begins: new Map(), uses: new Map(), queries: new Map() };
+    summary = { begins: new Map(), uses: new Map(), queries: new Map(), transactionParams: new Map() };
     active.set(fn, summary);
   }
   return summary;
@@ -709,6 +711,53 @@ export function argumentUse(
     const ref = calleeFunction(analysis, call);
     return ref === null ? 'escape' : parameterUse(ref, index, names, 0);
   });
+}
+
+/**
+ * Does `call`'s callee use its argument `index` as a transaction: as the `transaction` option of a proven query in its
+ * own body (`Product_variants.bulkCreate(rows, { transaction: t })`), or by passing it on to a function that does, at
+ * most two calls deep? Proof that a caller's `t` is a transaction although the caller only forwards it
+ * (`updateStock(items, operation, t)` → `variantsRepository.bulkUpdateStock(rows, t)`).
+ */
+export function usesArgumentAsTransaction(analysis: SequelizeAnalysis, call: TSESTree.CallExpression, index: number): boolean {
+  if (queryCall(analysis, call) !== null) return false;
+  return inSession(analysis, () => {
+    const ref = calleeFunction(analysis, call);
+    return ref !== null && parameterIsTransaction(ref, index, 0);
+  });
+}
+
+function parameterIsTransaction(ref: Omit<FunctionRef, 'name'>, index: number, depth: number): boolean {
+  const summary = summaryOf(ref.fn);
+  const key = `${index}:${depth}`;
+  const known = summary.transactionParams.get(key);
+  if (known !== undefined) return known;
+  summary.transactionParams.set(key, false); // cycles
+  const raw = ref.fn.params[index];
+  const param = raw?.type === AST_NODE_TYPES.AssignmentPattern ? raw.left : raw;
+  const variable = param?.type === AST_NODE_TYPES.Identifier ? findVariable(ref.analysis.host, param) : null;
+  let result = false;
+  for (const reference of variable?.references ?? []) {
+    if (reference.isWrite()) {
+      if (reference.init === true) continue;
+      result = false;
+      break;
+    }
+    const node = reference.identifier;
+    const parent = node.parent;
+    if (parent?.type === AST_NODE_TYPES.Property && parent.value === node && !parent.computed && staticKeyName(parent.key, false) === 'transaction') {
+      const call = parent.parent.parent;
+      const query = call?.type === AST_NODE_TYPES.CallExpression ? queryCall(ref.analysis, call) : null;
+      if (query !== null && call?.type === AST_NODE_TYPES.CallExpression && call.arguments[query.optionsIndex] === parent.parent) result = true;
+    } else if (parent?.type === AST_NODE_TYPES.CallExpression) {
+      const argument = parent.arguments.indexOf(node as TSESTree.CallExpressionArgument);
+      if (argument === -1 || depth >= MAX_HELPER_DEPTH) continue;
+      const next = queryCall(ref.analysis, parent) === null ? calleeFunction(ref.analysis, parent) : null;
+      if (next !== null && parameterIsTransaction(next, argument, depth + 1)) result = true;
+    }
+  }
+  summary.transactionParams.set(key, result);
+  return result;
 }
 
 function parameterUse(ref: Omit<FunctionRef, 'name'>, index: number, names: TransactionHelperNames, depth: number): ArgumentUse {

@@ -13,7 +13,7 @@ import type { TransactionHelperNames } from './transaction-helpers';
 
 import { queryCall } from './queries';
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
-import { argumentUse, beginningHelper, calleeName, NO_HELPER_NAMES } from './transaction-helpers';
+import { argumentUse, beginningHelper, calleeName, NO_HELPER_NAMES, usesArgumentAsTransaction } from './transaction-helpers';
 
 /**
  * Transaction scopes: where a transaction is open. A managed transaction (`sequelize.transaction(async (t) => …)`)
@@ -280,7 +280,7 @@ function parameterScope(analysis: SequelizeAnalysis, fn: FunctionNode): ManagedS
     if (param.type !== AST_NODE_TYPES.Identifier || !TRANSACTION_PARAMETER.test(param.name)) continue;
     const variable = findVariable(analysis.host, param);
     if (variable === null || variable.references.some((reference) => reference.isWrite() && reference.init !== true)) continue;
-    const used = variable.references.some((reference) => ownerFunction(reference.identifier) === fn && usedAsTransaction(analysis, reference.identifier));
+    const used = variable.references.some((reference) => ownerFunction(reference.identifier) === fn && provesParameter(analysis, reference.identifier));
     if (used) return { form: 'managed', call: param, receiver: param, callback: fn, variable, parameter: true };
   }
   return null;
@@ -543,7 +543,30 @@ function usedAsTransaction(analysis: SequelizeAnalysis, identifier: TSESTree.Nod
   const call = options.parent;
   if (call?.type !== AST_NODE_TYPES.CallExpression) return false;
   const query = queryCall(analysis, call);
-  return query !== null && call.arguments[query.optionsIndex] === options;
+  if (query !== null) return call.arguments[query.optionsIndex] === options;
+  return associationCall(call, options);
+}
+
+/**
+ * `product.setCategories([id], { transaction: t })`: the options (last argument) of a Sequelize association method
+ * (`set`/`add`/`remove`/`has`/`count` + a capitalised association name), which takes them as query options.
+ */
+function associationCall(call: TSESTree.CallExpression, options: TSESTree.Node): boolean {
+  const callee = skipTypeWrappers(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || call.arguments.at(-1) !== options || call.arguments.length < 1) return false;
+  return /^(?:set|add|remove|has|count)[A-Z]/u.test(memberName(callee) ?? '');
+}
+
+/**
+ * Proof for a transaction parameter: used as one in the function (`usedAsTransaction`), or passed to a project function
+ * that uses it as one (`updateStock(items, operation, t)` → `variantsRepository.bulkUpdateStock(rows, t)`).
+ */
+function provesParameter(analysis: SequelizeAnalysis, identifier: TSESTree.Node): boolean {
+  if (usedAsTransaction(analysis, identifier)) return true;
+  const parent = identifier.parent;
+  if (parent?.type !== AST_NODE_TYPES.CallExpression) return false;
+  const index = parent.arguments.indexOf(identifier as TSESTree.CallExpressionArgument);
+  return index !== -1 && usesArgumentAsTransaction(analysis, parent, index);
 }
 
 /** `await createTransaction(options)` / `begin().then((t) => …)` where the callee returns an unmanaged transaction. */

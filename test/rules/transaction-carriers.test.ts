@@ -369,6 +369,66 @@ class IntegrationService {
 
 module.exports = IntegrationService;`;
 
+function inHelper(line: number, column: number, helper: string, query: string, where: string, scopeLine: number) {
+  return { messageId: 'missingTransactionInHelper' as const, line, column, data: { helper, query, where, name: 't', line: String(scopeLine) } };
+}
+
+cjsRuleTester.run('require-transaction-option: transaction parameters proven by association methods and forwarding', rule, {
+  valid: [
+    // `t` passed on to a function that never uses it as a transaction: no proof that it is one.
+    {
+      code: `const db = require('../models');
+const { getById } = require('../helpers/device');
+const repository = { bulkUpdate: async (rows, t) => rows.length };
+const updateStock = async (items, operation, t) => {
+  const devices = await getById(items[0].id);
+  await repository.bulkUpdate(devices, t);
+};
+module.exports = { updateStock };`,
+      filename: SERVICE,
+    },
+  ],
+  invalid: [
+    // Fabio-Alfredo/Shop-Backend-express@5662087dc2ef8dc6fda5d4e873a90e3366d1f56b src/services/product.service.js
+    // (`assingCategory`), the category service swapped for the device fixture: `t` is proven only by an association
+    // method's options (`product.setCategories([id], { transaction: t })`).
+    {
+      code: `const { getById } = require('../helpers/device');
+const assingCategory = async (product, categoryId, t) => {
+  try {
+    const category = await getById(categoryId);
+    if (category) {
+      await product.setCategories([categoryId], { transaction: t });
+    }
+    return product;
+  } catch (e) {
+    throw new Error(e.message);
+  }
+};
+module.exports = { assingCategory };`,
+      filename: SERVICE,
+      errors: [inHelper(4, 28, 'getById', 'db.Device.findOne()', 'device.js:6', 2)],
+    },
+    // The same repository's `updateStock(items, operation, t)` (src/services/product_variants.service.js), shortened:
+    // `t` is only passed on, to a repository function whose `bulkCreate(rows, { transaction: t })` proves it.
+    {
+      code: `const db = require('../models');
+const { getById } = require('../helpers/device');
+const variantsRepository = {
+  bulkUpdateStock: async (products, t) => db.Device.bulkCreate(products, { updateOnDuplicate: ['stock'], transaction: t }),
+};
+const updateStock = async (items, operation, t) => {
+  const products = await getById(items[0].id);
+  await variantsRepository.bulkUpdateStock([products], t);
+  return true;
+};
+module.exports = { updateStock };`,
+      filename: SERVICE,
+      errors: [inHelper(7, 26, 'getById', 'db.Device.findOne()', 'device.js:6', 6)],
+    },
+  ],
+});
+
 /** stock-server's middleware with its `catch` replaced: the request's transaction handled on every way out. */
 function checkBalanceWith(catchBody: string): string {
   return CHECK_BALANCE.replace('    res.status(500).json({ error: err.message });', catchBody);
