@@ -41,6 +41,7 @@ import {
 } from '../lib/project/pool-budget';
 import { pgBouncerBudget, pgBouncerServerLimit, projectPgBouncerIni, readPgBouncerIniFile, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
 import { processesLoading, readDeployment } from '../lib/project/deployment';
+import { constructionStartupParameters } from '../lib/project/project-pools';
 import { LIFECYCLE_KEYS, RECOMMENDED_POOL } from '../lib/sequelize-facts';
 import { poolsInsideReplication, usesReplication } from '../lib/file-analysis/sequelize-options';
 import { analyseSource, SourceParseError } from '../lib/file-analysis/source-analysis';
@@ -873,6 +874,17 @@ function migrateConstruction(
 
   for (const misplaced of poolsInsideReplication(construction)) {
     context.notes.push(`new Sequelize at line ${line}: the pool inside ${misplaced.where} is ignored by Sequelize (both the read and the write pool use the top-level pool); left as written`);
+  }
+
+  // Behind PgBouncer, startup parameters the app already sends are a breakage the codemod keeps (the app has it
+  // now), and names, as the budget rule and doctor do.
+  const bouncer = context.options.pgbouncer;
+  if (bouncer !== undefined && dialect === 'postgres') {
+    for (const name of rejectedStartupParameters(bouncer.settings, constructionStartupParameters(construction))) {
+      context.notes.push(
+        `new Sequelize at line ${line}: dialectOptions.${name} is sent as a startup parameter, which PgBouncer (${bouncer.source}) refuses: every connection fails with "unsupported startup parameter: ${name}"; left as written: add it to ignore_startup_parameters, or set it per role: ALTER ROLE … SET ${name} = …`,
+      );
+    }
   }
 
   if (context.options.idleInTransactionTimeout !== undefined) {

@@ -5,7 +5,7 @@
  * through the built bin; the rule's message, the codemod's summary and doctor's advice give the same max.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -191,6 +191,19 @@ describe('codemod behind PgBouncer', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(added(run.stdout).join('\n')).not.toContain('idle_in_transaction_session_timeout');
     expect(run.stdout).toContain('not added: PgBouncer (pgbouncer.ini) lists it in ignore_startup_parameters and drops it, so PostgreSQL would never get it');
+  });
+
+  it('a startup parameter the app already sends is kept (the app has it now) and named, as the rule and doctor name it', () => {
+    const app = exampleApp({ 'deploy/pgbouncer.ini': PGBOUNCER_INI({ max_client_conn: '1000' }) });
+    const setup = path.join(app, 'server', 'db', 'sequelize.js');
+    writeFileSync(setup, readFileSync(setup, 'utf8').replace('application_name:', 'statement_timeout: 5000,\n      application_name:'));
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=CI', 'commit', '-qam', 'statement_timeout'], { cwd: app });
+    const run = cli(app, 'codemod', '--dry');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      '  note: new Sequelize at line 7: dialectOptions.statement_timeout is sent as a startup parameter, which PgBouncer (deploy/pgbouncer.ini) refuses: every connection fails with "unsupported startup parameter: statement_timeout"; left as written: add it to ignore_startup_parameters, or set it per role: ALTER ROLE … SET statement_timeout = …\n',
+    );
+    expect(run.stdout.split('\n').filter((line) => line.startsWith('-') && line.includes('statement_timeout'))).toEqual([]);
   });
 
   it('without PgBouncer the same flag adds the timeout (the control)', () => {
