@@ -236,7 +236,9 @@ export function trackTransactions(
       if (!node.computed && node.property.type === AST_NODE_TYPES.Identifier && TRANSACTION_PARAMETER.test(node.property.name)) carried.uses.push(node);
     },
     VariableDeclarator(node: TSESTree.VariableDeclarator) {
-      if (node.parent.kind === 'const' && node.init !== null) carried.bindings.push(node);
+      if (node.parent.kind === 'const' && node.init !== null && bindingIdentifiers(node.id).some((id) => TRANSACTION_PARAMETER.test(id.name))) {
+        carried.bindings.push(node);
+      }
     },
     'Program:exit'() {
       const scopes: TransactionScope[] = [];
@@ -280,7 +282,11 @@ function parameterScope(analysis: SequelizeAnalysis, fn: FunctionNode): ManagedS
     if (param.type !== AST_NODE_TYPES.Identifier || !TRANSACTION_PARAMETER.test(param.name)) continue;
     const variable = findVariable(analysis.host, param);
     if (variable === null || variable.references.some((reference) => reference.isWrite() && reference.init !== true)) continue;
-    const used = variable.references.some((reference) => ownerFunction(reference.identifier) === fn && provesParameter(analysis, reference.identifier));
+    const own = variable.references.filter((reference) => ownerFunction(reference.identifier) === fn);
+    // Its own uses first; only then what the functions it is passed to do with it (which may read other modules).
+    const used =
+      own.some((reference) => usedAsTransaction(analysis, reference.identifier)) ||
+      own.some((reference) => forwardedAsTransaction(analysis, reference.identifier));
     if (used) return { form: 'managed', call: param, receiver: param, callback: fn, variable, parameter: true };
   }
   return null;
@@ -558,11 +564,10 @@ function associationCall(call: TSESTree.CallExpression, options: TSESTree.Node):
 }
 
 /**
- * Proof for a transaction parameter: used as one in the function (`usedAsTransaction`), or passed to a project function
- * that uses it as one (`updateStock(items, operation, t)` → `variantsRepository.bulkUpdateStock(rows, t)`).
+ * Proof for a transaction parameter the function does not use as one itself: passed to a project function that does
+ * (`updateStock(items, operation, t)` → `variantsRepository.bulkUpdateStock(rows, t)`).
  */
-function provesParameter(analysis: SequelizeAnalysis, identifier: TSESTree.Node): boolean {
-  if (usedAsTransaction(analysis, identifier)) return true;
+function forwardedAsTransaction(analysis: SequelizeAnalysis, identifier: TSESTree.Node): boolean {
   const parent = identifier.parent;
   if (parent?.type !== AST_NODE_TYPES.CallExpression) return false;
   const index = parent.arguments.indexOf(identifier as TSESTree.CallExpressionArgument);
