@@ -48,6 +48,13 @@ describe('sequelize-cli config.json plans', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  it('skips the construction, with the SQLite reason, when every environment of the config is SQLite', () => {
+    const result = migrate(MODELS_INDEX, { development: { dialect: 'sqlite', storage: 'dev.sqlite' }, test: { dialect: 'sqlite', storage: ':memory:' } });
+    expect(result.changed).toBe(false);
+    expect(result.skipped).toEqual([expect.stringContaining("new Sequelize at line 4: SQLite has no pool") as string]);
+    expect(result.cliConfigs).toEqual([]);
+  });
+
   it('plans only the environment a literal index selects', () => {
     const result = migrate(MODELS_INDEX.replace('[env]', ".production"), { development: { dialect: 'mysql' }, production: { dialect: 'postgres', pool: { max: 3 } } });
     expect(result.cliConfigs[0]?.changes.map((change) => change.path.join('.'))).toEqual([
