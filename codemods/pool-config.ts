@@ -854,7 +854,11 @@ function migrateConstruction(
     // A sequelize-cli JSON config the command edits: after the edit it sets every key in the environments it
     // proves, so withPoolSettings fills keys only where an environment is left alone.
     const cliRoot = context.options.cliConfig?.root ?? '';
-    const leftAlone = cliPlan === null ? null : `${condition} (${path.relative(cliRoot, cliPlan.file) || cliPlan.file}: ${cliPlan.leftAlone.join(', ')})`;
+    const cliShown = cliPlan === null ? '' : path.relative(cliRoot, cliPlan.file) || cliPlan.file;
+    const leftAlone = cliPlan === null ? null : `${condition} (${cliShown}: ${cliPlan.leftAlone.join(', ')})`;
+    if (cliPlan !== null && cliPlan.leftAlone.length === 0) {
+      context.notes.push(`new Sequelize at line ${line}: its pool is set in ${cliShown} for every environment (see that file's changes); withPoolSettings fills nothing there`);
+    }
     for (const key of cliPlan !== null && cliPlan.leftAlone.length === 0 ? [] : LIFECYCLE_KEYS) {
       announce({
         key: `pool.${key}`,
