@@ -19,15 +19,22 @@ const ruleCreator = ESLintUtils.RuleCreator<PluginDocs>((name) => `${REPOSITORY_
  */
 export const createRule: typeof ruleCreator = (rule) => {
   const created = ruleCreator(rule);
-  const merged = new Map<string, Parameters<typeof rule.create>[1]>();
+  type Options = Parameters<typeof rule.create>[1];
+  const merged = new Map<string, Options>();
+  // ESLint hands every file the same options array when the rule is configured by severity alone.
+  const byArray = new WeakMap<object, Options>();
   return {
     ...created,
     create(context) {
-      const key = JSON.stringify(context.options);
-      let options = merged.get(key);
+      let options = byArray.get(context.options);
       if (options === undefined) {
-        options = ESLintUtils.applyDefault(rule.meta.defaultOptions ?? rule.defaultOptions ?? [], context.options) as Parameters<typeof rule.create>[1];
-        merged.set(key, options);
+        const key = JSON.stringify(context.options);
+        options = merged.get(key);
+        if (options === undefined) {
+          options = ESLintUtils.applyDefault(rule.meta.defaultOptions ?? rule.defaultOptions ?? [], context.options) as Options;
+          merged.set(key, options);
+        }
+        byArray.set(context.options, options);
       }
       return rule.create(context, options);
     },
