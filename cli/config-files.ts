@@ -1,11 +1,11 @@
-import type { FormattingOptions, Node as JsonNode, ParseError } from 'jsonc-parser';
+import type { Node as JsonNode } from 'jsonc-parser';
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { applyEdits, findNodeAtLocation, modify, parseTree, printParseErrorCode } from 'jsonc-parser';
 
 import type { LifecycleKey } from '../lib/sequelize-facts';
 
+import { jsonNodeAt, JsonEditError, parseStrictJson, setJsonValues } from '../lib/edits/json-edits';
 import { LIFECYCLE_KEYS } from '../lib/sequelize-facts';
 
 export class ConfigFileError extends Error {}
@@ -20,48 +20,30 @@ export function findNodeConfigDefault(moduleFile: string, root: string): string 
   }
 }
 
-function formattingOf(text: string): FormattingOptions {
-  const indent = /^([ \t]+)"/mu.exec(text)?.[1] ?? '  ';
-  return {
-    insertSpaces: !indent.includes('\t'),
-    tabSize: indent.includes('\t') ? 1 : indent.length,
-    eol: text.includes('\r\n') ? '\r\n' : '\n',
-  };
-}
-
 /**
  * Adds `db.options.pool` (the module's own pool values) to a node-config JSON text where keys are missing,
  * never overwriting a key the user set. Logging switches are not written: unset, they leave the module's own
- * logging as it was. Edits the text in place, so formatting and key order survive.
- * Throws ConfigFileError on invalid JSON.
+ * logging as it was. Edits are splices (lib/edits/json-edits), so every byte outside them, formatting and key order
+ * included, survives. Throws ConfigFileError on invalid JSON.
  */
 export function addDbOptions(text: string, pool: Record<LifecycleKey, number>): string {
-  const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: true });
-  const [firstError] = errors;
-  if (firstError !== undefined || tree === undefined) {
-    const reason = firstError === undefined ? 'empty file' : printParseErrorCode(firstError.error);
-    const line = firstError === undefined ? 1 : text.slice(0, firstError.offset).split('\n').length;
-    throw new ConfigFileError(`invalid JSON (${reason} at line ${line})`);
+  try {
+    const tree = parseStrictJson(text);
+    if (tree.type !== 'object') throw new ConfigFileError('the top level is not a JSON object');
+    const changes = LIFECYCLE_KEYS.map((key) => ({ path: ['db', 'options', 'pool', key], value: pool[key] })).filter(
+      ({ path: keyPath }) => !blockedBy(tree, keyPath) && jsonNodeAt(tree, keyPath) === undefined,
+    );
+    return changes.length === 0 ? text : setJsonValues(text, changes);
+  } catch (error) {
+    if (error instanceof JsonEditError) throw new ConfigFileError(error.message);
+    throw error;
   }
-  if (tree.type !== 'object') throw new ConfigFileError('the top level is not a JSON object');
-  const wanted: [(string | number)[], unknown][] = [
-    ...LIFECYCLE_KEYS.map((key): [(string | number)[], unknown] => [['db', 'options', 'pool', key], pool[key]]),
-  ];
-  const formattingOptions = formattingOf(text);
-  let output = text;
-  for (const [keyPath, value] of wanted) {
-    const current = parseTree(output) as JsonNode;
-    if (blockedBy(current, keyPath) || findNodeAtLocation(current, keyPath) !== undefined) continue;
-    output = applyEdits(output, modify(output, keyPath, value, { formattingOptions }));
-  }
-  return output;
 }
 
 /** True when some prefix of `keyPath` exists but is not an object (`"db": "postgres://…"`): leave it alone. */
-function blockedBy(tree: JsonNode, keyPath: (string | number)[]): boolean {
+function blockedBy(tree: JsonNode, keyPath: readonly string[]): boolean {
   for (let length = 1; length < keyPath.length; length += 1) {
-    const node = findNodeAtLocation(tree, keyPath.slice(0, length));
+    const node = jsonNodeAt(tree, keyPath.slice(0, length));
     if (node === undefined) return false;
     if (node.type !== 'object') return true;
   }
