@@ -10,8 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { ESLint } from 'eslint';
+import { applyTransform } from 'jscodeshift/src/testUtils';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import * as transformModule from '../../codemods/pool-config';
 import plugin from '../../index';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -102,6 +104,22 @@ describe('codemod: the process count from the deployment model', () => {
     expect(run.stdout).toContain('  line 7: pool.max 100 → 12: 7 × 100 = 700 > 97 usable PostgreSQL connections (100 − 3 reserved)\n');
     expect(run.stdout).toContain('\nprocesses: 7 from supervisord.conf (main, cron, background, convert, media, storage, integration_log)\n');
     expect(run.stdout).toContain('\nbudget: 7 processes × max 12 = 84 connections of the 97 PostgreSQL allows (100 − 3 reserved)\n');
+  });
+
+  it('the plain jscodeshift transform reads the same deployment from the directory it runs in', () => {
+    const sized = (app: string): string => {
+      const file = 'server/db/sequelize.js';
+      const previous = process.cwd();
+      process.chdir(app);
+      try {
+        return applyTransform(transformModule, {}, { source: readFileSync(path.join(app, file), 'utf8'), path: file });
+      } finally {
+        process.chdir(previous);
+      }
+    };
+    // supervisord.conf's 7 programs: max 12, as the command writes; without it, 1 process assumed and the default 10.
+    expect(sized(exampleApp())).toContain('pool: { max: 12, min: 2,');
+    expect(sized(exampleApp({}, { supervisor: false }))).toContain('pool: { max: 10, min: 2,');
   });
 
   it('a second run changes nothing and still prints the budget of the deployment it read', () => {
