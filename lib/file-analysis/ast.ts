@@ -192,6 +192,27 @@ export function isFunctionNode(
   );
 }
 
+/**
+ * The expressions a function returns: its expression body, or the argument of every `return x` of its own code (not
+ * of nested functions or classes). None for a function without a body (a declaration).
+ */
+export function returnedExpressions(fn: TSESTree.FunctionLike): TSESTree.Node[] {
+  if ((fn.body as TSESTree.Node | null | undefined) == null) return [];
+  const body = fn.body as TSESTree.Node;
+  if (body.type !== AST_NODE_TYPES.BlockStatement) return [body];
+  const found: TSESTree.Node[] = [];
+  const visit = (node: TSESTree.Node): void => {
+    if (node.type === AST_NODE_TYPES.ReturnStatement) {
+      if (node.argument !== null) found.push(node.argument);
+      return;
+    }
+    if (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody) return;
+    for (const child of childNodes(node)) visit(child);
+  };
+  visit(body);
+  return found;
+}
+
 /** The direct child nodes of `node`, in source order of its keys (for walks outside ESLint's traversal). */
 function isNodeLike(value: unknown): value is TSESTree.Node {
   return value !== null && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';

@@ -13,7 +13,7 @@ import path from 'node:path';
 
 import type { ProjectModule } from './project-modules';
 
-import { childNodes, findVariable, isFunctionNode, memberName, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
+import { childNodes, findVariable, isFunctionNode, memberName, returnedExpressions, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
 import { enclosingFunction, isLazyCall, referenceRegistration, sourceText } from '../file-analysis/instance-lifetime';
 import { sequelizeConstructorModule, sequelizeModuleMember } from '../file-analysis/sequelize-detection';
 import { defineModuleFact, factOf, MAX_MODULE_HOPS, resolveReference } from './module-summary';
@@ -72,22 +72,6 @@ export function functionOrigin(module: ProjectModule, fn: FunctionNode, walk: Wa
     if (origin !== null) return origin;
   }
   return null;
-}
-
-/** The expressions `fn` returns (its expression body, or every `return` not inside a nested function). */
-function returnedExpressions(fn: FunctionNode): TSESTree.Node[] {
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
-  const found: TSESTree.Node[] = [];
-  const visit = (node: TSESTree.Node): void => {
-    if (node.type === AST_NODE_TYPES.ReturnStatement) {
-      if (node.argument !== null) found.push(node.argument);
-      return;
-    }
-    if (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody) return;
-    for (const child of childNodes(node)) visit(child);
-  };
-  visit(fn.body);
-  return found;
 }
 
 function isWithin(node: TSESTree.Node, ancestor: TSESTree.Node): boolean {

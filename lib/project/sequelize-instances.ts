@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AnalysisHost } from '../file-analysis/ast';
 import type { ProjectModule } from './project-modules';
 
-import { findVariable, hostFromSourceCode, memberName, patternPath, skipTypeWrappers, staticKeyName, staticString, variableNamed } from '../file-analysis/ast';
+import { findVariable, hostFromSourceCode, memberName, patternPath, returnedExpressions, skipTypeWrappers, staticKeyName, staticString, variableNamed } from '../file-analysis/ast';
 import {
   exportedValue,
   isRelativeSpecifier,
@@ -552,30 +552,9 @@ function functionResult(
   const inner = { ...context, depth: context.depth + 1 };
   if (fn.body === null || fn.body === undefined) return UNKNOWN;
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return classify(inner, fn.body);
-  const results: ValueKind[] = [];
-  const visit = (node: TSESTree.Node): void => {
-    if (node.type === AST_NODE_TYPES.ReturnStatement) {
-      if (node.argument !== null && !isNullish(node.argument)) results.push(classify(inner, node.argument));
-      return;
-    }
-    for (const [key, value] of Object.entries(node)) {
-      if (key === 'parent') continue;
-      for (const child of Array.isArray(value) ? (value as unknown[]) : [value]) {
-        if (child === null || typeof child !== 'object' || typeof (child as { type?: unknown }).type !== 'string') continue;
-        const childNode = child as TSESTree.Node;
-        if (
-          childNode.type === AST_NODE_TYPES.FunctionDeclaration ||
-          childNode.type === AST_NODE_TYPES.FunctionExpression ||
-          childNode.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-          childNode.type === AST_NODE_TYPES.ClassBody
-        ) {
-          continue;
-        }
-        visit(childNode);
-      }
-    }
-  };
-  visit(fn.body);
+  const results = returnedExpressions(fn)
+    .filter((value) => !isNullish(value))
+    .map((value) => classify(inner, value));
   return agree(results);
 }
 

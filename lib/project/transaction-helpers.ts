@@ -8,7 +8,7 @@ import type { ProjectModule } from './project-modules';
 import type { QueryCall } from './queries';
 import type { SequelizeAnalysis, ValueKind } from './sequelize-instances';
 
-import { childNodes, findVariable, isFunctionNode, memberName, patternPath, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
+import { childNodes, findVariable, isFunctionNode, memberName, patternPath, returnedExpressions, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
 import { requiredModule } from '../file-analysis/sequelize-detection';
 import { mayLeadTo } from './load-gates';
 import { exportedValue, isRelativeSpecifier, loadProjectModule, moduleExports, resolveRelativeModule } from './project-modules';
@@ -599,7 +599,7 @@ function beginsIn(ref: Omit<FunctionRef, 'name'>, depth: number): Begins | null 
   summary.begins.set(depth, null); // cycles
   let found: Begins | null = null;
   let other = false;
-  for (const raw of returnedValues(ref.fn)) {
+  for (const raw of returnedExpressions(ref.fn)) {
     const value = skipTypeWrappers(raw);
     // `return [transaction, error]`: the helper reports failures beside the transaction.
     if (value.type === AST_NODE_TYPES.ArrayExpression) {
@@ -674,23 +674,6 @@ function isOptionsParameter(analysis: SequelizeAnalysis, raw: TSESTree.Node): bo
   if (node.type !== AST_NODE_TYPES.Identifier || !/options|opts|config/iu.test(node.name)) return false;
   const def = findVariable(analysis.host, node)?.defs[0];
   return def?.type === DefinitionType.Parameter;
-}
-
-/** The expressions a function returns (its expression body, or every `return x` of its own code). */
-function returnedValues(fn: FunctionNode): TSESTree.Node[] {
-  if ((fn.body as TSESTree.Node | null | undefined) == null) return [];
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
-  const values: TSESTree.Node[] = [];
-  const visit = (node: TSESTree.Node): void => {
-    if (node.type === AST_NODE_TYPES.ReturnStatement) {
-      if (node.argument !== null) values.push(node.argument);
-      return;
-    }
-    if (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody) return;
-    for (const child of childNodes(node)) visit(child);
-  };
-  visit(fn.body);
-  return values;
 }
 
 /**
