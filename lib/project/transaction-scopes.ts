@@ -1223,9 +1223,20 @@ function dedupe(leaks: LeakPath[]): LeakPath[] {
  * later (`setTimeout`, `t.afterCommit`, `.then`, an event handler, a function declared and called elsewhere).
  */
 export function anchorIn(owner: TSESTree.Node, node: TSESTree.Node): TSESTree.Node | null {
+  return climbSynchronously(node, (current, anchor) => (current === owner ? anchor : undefined));
+}
+
+/**
+ * Walks up from `node` through the functions that run synchronously where they sit (synchronousRunner), calling
+ * `visit` with each ancestor and what stands for `node` at that level (the node, or the call that runs the function
+ * holding it). The first result other than undefined ends the walk; a function that may run later, or the top of
+ * the module, ends it with null.
+ */
+function climbSynchronously<T>(node: TSESTree.Node, visit: (current: TSESTree.Node, anchor: TSESTree.Node) => T | undefined): T | null {
   let anchor: TSESTree.Node = node;
   for (let current = node.parent; current != null; current = current.parent) {
-    if (current === owner) return anchor;
+    const found = visit(current, anchor);
+    if (found !== undefined) return found;
     if (!isFunctionNode(current)) {
       if (current.type === AST_NODE_TYPES.Program || current.type === AST_NODE_TYPES.StaticBlock) return null;
       continue;
@@ -1305,26 +1316,15 @@ export function innermostScopeFinder(scopes: readonly TransactionScope[]): (node
   }
   return (node) => {
     if (byHolder.size === 0) return null;
-    let anchor: TSESTree.Node = node;
-    for (let current = node.parent; current != null; current = current.parent) {
+    return climbSynchronously(node, (current, anchor) => {
       const held = byHolder.get(current);
-      if (held !== undefined) {
-        let best: TransactionScope | null = null;
-        for (const scope of held) {
-          const open = scope.form === 'managed' ? scope.endsAt === undefined || anchor.range[0] < scope.endsAt : scope.isOpenAt(anchor);
-          if (open && (best === null || scope.call.range[0] > best.call.range[0])) best = scope;
-        }
-        if (best !== null) return best;
+      if (held === undefined) return undefined;
+      let best: TransactionScope | null = null;
+      for (const scope of held) {
+        const open = scope.form === 'managed' ? scope.endsAt === undefined || anchor.range[0] < scope.endsAt : scope.isOpenAt(anchor);
+        if (open && (best === null || scope.call.range[0] > best.call.range[0])) best = scope;
       }
-      if (!isFunctionNode(current)) {
-        if (current.type === AST_NODE_TYPES.Program || current.type === AST_NODE_TYPES.StaticBlock) return null;
-        continue;
-      }
-      const runner = synchronousRunner(current);
-      if (runner === null) return null;
-      anchor = runner;
-      current = runner;
-    }
-    return null;
+      return best ?? undefined;
+    });
   };
 }
