@@ -4,13 +4,15 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import path from 'node:path';
 
 import type { ConnectionBudget, Dialect } from '../lib/project/pool-budget';
+import type { DeploymentSettings } from '../lib/project/deployment';
 import type { PgBouncerSettings } from '../lib/project/pgbouncer-config';
 import type { PoolKeyState, PoolState, SequelizeConstruction } from '../lib/file-analysis/sequelize-options';
 
 import { hostFromSourceCode } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
-import { deploymentOf, processesLoading, ProcessFileError } from '../lib/project/deployment';
-import { pgBouncerSettingsFrom, projectPgBouncerIni, readPgBouncerIniFile, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
+import { deploymentOf, processesLoading } from '../lib/project/deployment';
+import { noteLintedFile } from '../lib/project/project-modules';
+import { lintPgBouncerSettings, pgBouncerSettingsFrom, rejectedStartupParameters } from '../lib/project/pgbouncer-config';
 import {
   availableConnections,
   connectionsPerInstance,
@@ -189,8 +191,18 @@ export default createRule<Options, MessageIds>({
     const reported = new Set<TSESTree.Node>();
     const filename = context.physicalFilename;
     const auto = Object.values(settings).includes('auto');
-    const project = auto && path.isAbsolute(filename) ? deploymentOf(filename) : null;
-    const stated = project?.deployment?.stated?.settings ?? {};
+    // The deployment and PgBouncer are read when a file has a pool to judge, not for every linted file: most files
+    // construct no Sequelize instance. Both are cached per project and lint run (see deploymentOf).
+    let project: ReturnType<typeof deploymentOf> | null | undefined;
+    const projectOf = (): ReturnType<typeof deploymentOf> | null => {
+      if (project === undefined) {
+        // Linting goes on: the project caches stay valid for this run (see projectEpoch).
+        if (auto && path.isAbsolute(filename)) noteLintedFile(filename, context.sourceCode.text);
+        project = auto && path.isAbsolute(filename) ? deploymentOf(filename) : null;
+      }
+      return project;
+    };
+    const statedOf = (): DeploymentSettings => projectOf()?.deployment?.stated?.settings ?? {};
     let deploymentReported = false;
 
     function bouncerSettings(): { settings: PgBouncerSettings; source: string } | null {
@@ -205,20 +217,17 @@ export default createRule<Options, MessageIds>({
         if (given.ignoreStartupParameters !== undefined) values.ignore_startup_parameters = given.ignoreStartupParameters.join(',');
         return { settings: pgBouncerSettingsFrom(values, [], 'the rule\'s options'), source: "the rule's pgbouncer option" };
       }
-      if (project === null) return null;
-      const file = projectPgBouncerIni(project.root, stated.pgbouncer);
-      if (file === null) return null;
-      try {
-        const read = readPgBouncerIniFile(file, project.root);
-        return { settings: read, source: read.source };
-      } catch (error) {
-        if (error instanceof ProcessFileError) return null;
-        throw error;
-      }
+      const found = projectOf();
+      if (found === null) return null;
+      const read = lintPgBouncerSettings(found.root, statedOf().pgbouncer);
+      return read === null ? null : { settings: read, source: read.source };
     }
-    const bouncer = bouncerSettings();
+    let bouncer: ReturnType<typeof bouncerSettings> | undefined;
+    const bouncerOf = (): ReturnType<typeof bouncerSettings> => (bouncer === undefined ? (bouncer = bouncerSettings()) : bouncer);
 
     function budgetFor(construction: SequelizeConstruction): { budget: ConnectionBudget; dialect: Dialect; processes: number; processesLabel: string } {
+      const project = projectOf();
+      const stated = statedOf();
       const dialect = stated.dialect ?? constructionDialect(construction) ?? 'postgres';
       const defaults = defaultLimits(dialect);
       const pick = (value: number | 'auto', statedValue: number | undefined, fallback: number): number => (value === 'auto' ? (statedValue ?? fallback) : value);
@@ -247,6 +256,7 @@ export default createRule<Options, MessageIds>({
     }
 
     function check(construction: SequelizeConstruction): void {
+      const project = projectOf();
       if (project?.error != null && !deploymentReported) {
         deploymentReported = true;
         context.report({ node: construction.node, messageId: 'deploymentUnreadable', data: { error: project.error } });
@@ -255,6 +265,7 @@ export default createRule<Options, MessageIds>({
       // SQLite (a provable dialect, Sequelize v4 to v6) opens no pool: nothing counts against a server's limit.
       if (info.usesPool === false) return;
       const { budget, dialect, processes, processesLabel } = budgetFor(construction);
+      const bouncer = bouncerOf();
       const available = availableConnections(budget);
       const database = DIALECT_DEFAULTS[dialect].name;
       const pool = poolState(construction);

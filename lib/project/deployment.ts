@@ -23,7 +23,7 @@ import { readProperty, resolveValue } from '../file-analysis/resolve-value';
 import { analyseSource, SourceParseError } from '../file-analysis/source-analysis';
 import { knownDialect } from './pool-budget';
 import { constructionsLoadedBy } from './import-graph';
-import { loadModuleSyntax } from './project-modules';
+import { loadModuleSyntax, projectEpoch } from './project-modules';
 
 export interface ProcessGroup {
   name: string;
@@ -623,14 +623,19 @@ function webConcurrencyFromEnvironment(): number | undefined {
 // For the lint rule: the deployment of the project a linted file belongs to
 // ---------------------------------------------------------------------------------------------------------------
 
-const deploymentCache = new Map<string, { stamp: string; deployment: Deployment | null; error: string | null }>();
+/** Per project root: its deployment, the stamp it was read under, and the epoch (see projectEpoch) it was last checked in. */
+const deploymentCache = new Map<string, { stamp: string; epoch: number; deployment: Deployment | null; error: string | null }>();
+
+/** Per folder of a linted file, for one epoch: its project root (a walk up the folders, an existsSync each). */
+const rootsByFolder = new Map<string, { epoch: number; root: string }>();
 
 /** package.json's and the process files' modification times: the cache key of a project's deployment. */
 function stampOf(root: string): string {
   return ['package.json', '.sequelize-pool.json', ...PROCESS_FILES.map(([name]) => name)]
     .map((name) => {
       try {
-        return String(statSync(path.join(root, name)).mtimeMs);
+        // No exception for a missing file (most of these are): a thrown ENOENT costs more than the stat.
+        return String(statSync(path.join(root, name), { throwIfNoEntry: false })?.mtimeMs ?? '-');
       } catch {
         return '-';
       }
@@ -639,14 +644,27 @@ function stampOf(root: string): string {
 }
 
 /**
- * The deployment of the project that contains `file` (cached until its package.json or process files change), or
- * an error line when its files cannot be read. The rule's `"auto"` options read it.
+ * The deployment of the project that contains `file`, or an error line when its files cannot be read. The rule's
+ * `"auto"` options read it. Within one epoch (a lint run; see projectEpoch) the root and the deployment are looked up
+ * once per folder and project; in a new epoch the deployment is read again only when its package.json or process
+ * files changed.
  */
 export function deploymentOf(file: string): { root: string; deployment: Deployment | null; error: string | null } {
-  const root = projectRootOf(path.dirname(file));
-  const stamp = stampOf(root);
+  const current = projectEpoch();
+  const folder = path.dirname(file);
+  let known = rootsByFolder.get(folder);
+  if (known?.epoch !== current) {
+    known = { epoch: current, root: projectRootOf(folder) };
+    rootsByFolder.set(folder, known);
+  }
+  const { root } = known;
   const cached = deploymentCache.get(root);
-  if (cached !== undefined && cached.stamp === stamp) return { root, deployment: cached.deployment, error: cached.error };
+  if (cached?.epoch === current) return { root, deployment: cached.deployment, error: cached.error };
+  const stamp = stampOf(root);
+  if (cached !== undefined && cached.stamp === stamp) {
+    cached.epoch = current;
+    return { root, deployment: cached.deployment, error: cached.error };
+  }
   let deployment: Deployment | null = null;
   let error: string | null = null;
   try {
@@ -655,7 +673,7 @@ export function deploymentOf(file: string): { root: string; deployment: Deployme
     if (!(caught instanceof ProcessFileError)) throw caught;
     error = caught.message;
   }
-  deploymentCache.set(root, { stamp, deployment, error });
+  deploymentCache.set(root, { stamp, epoch: current, deployment, error });
   return { root, deployment, error };
 }
 

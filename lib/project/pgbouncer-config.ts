@@ -3,14 +3,14 @@
  * console's SHOW CONFIG, same keys), and what breaks behind it: startup parameters it does not track, and session
  * state in `pool_mode = transaction`. Defaults are PgBouncer 1.18's (Debian's package here).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import type { PgBouncerBudget } from './pool-budget';
 
 import { ProcessFileError } from './deployment';
 import { projectSourceFiles } from './project-files';
-import { readModuleText } from './project-modules';
+import { projectEpoch, readModuleText } from './project-modules';
 
 export type PoolMode = 'session' | 'statement' | 'transaction';
 
@@ -97,16 +97,18 @@ export function readPgBouncerIni(text: string, source: string): PgBouncerSetting
   return pgBouncerSettingsFrom(values, databases, source);
 }
 
-/** A pgbouncer.ini in the project: at the root or in the usual deployment folders. */
+/** Folders where a project keeps its pgbouncer.ini, in the order they are looked in. */
+const PGBOUNCER_FOLDERS = ['.', 'pgbouncer', 'deploy', 'config', 'docker', 'infra', 'ops', 'etc'];
+
+/** A pgbouncer.ini in the project: at the root or in the usual deployment folders (a stat each, no listing). */
 export function findPgBouncerIni(root: string): string | null {
-  for (const folder of ['.', 'pgbouncer', 'deploy', 'config', 'docker', 'infra', 'ops', 'etc']) {
-    let names: string[];
+  for (const folder of PGBOUNCER_FOLDERS) {
+    const file = path.join(root, folder, 'pgbouncer.ini');
     try {
-      names = readdirSync(path.join(root, folder));
+      if (statSync(file, { throwIfNoEntry: false })?.isFile() === true) return file;
     } catch {
-      continue;
+      // Not a folder (a file named `deploy`): nothing there.
     }
-    if (names.includes('pgbouncer.ini')) return path.join(root, folder, 'pgbouncer.ini');
   }
   return null;
 }
@@ -130,6 +132,32 @@ export function readPgBouncerIniFile(file: string, root: string): PgBouncerSetti
     throw new ProcessFileError(`${label}: no such file`);
   }
   return readPgBouncerIni(text, label);
+}
+
+/** Per project root and stated path: the settings the lint rule read, for one epoch (see projectEpoch). */
+const lintedSettings = new Map<string, { epoch: number; settings: PgBouncerSettings | null }>();
+
+/**
+ * For the lint rule's `"auto"`: the settings of the project's pgbouncer.ini (stated, else found), or null when there is
+ * none or it cannot be read (the rule then judges the pools against the database itself). Looked up and read once per
+ * project and epoch (a lint run), not per linted file.
+ */
+export function lintPgBouncerSettings(root: string, stated: string | undefined): PgBouncerSettings | null {
+  const key = `${root}\0${stated ?? ''}`;
+  const current = projectEpoch();
+  const cached = lintedSettings.get(key);
+  if (cached?.epoch === current) return cached.settings;
+  let settings: PgBouncerSettings | null = null;
+  const file = projectPgBouncerIni(root, stated);
+  if (file !== null) {
+    try {
+      settings = readPgBouncerIniFile(file, root);
+    } catch (error) {
+      if (!(error instanceof ProcessFileError)) throw error;
+    }
+  }
+  lintedSettings.set(key, { epoch: current, settings });
+  return settings;
 }
 
 /**
