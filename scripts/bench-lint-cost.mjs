@@ -98,7 +98,6 @@ export function benchLintCost(trials = 3, extra = []) {
         runs[configuration].push(JSON.parse(output));
       }
     }
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const rows = configurations.map((name) => ({
       name,
       seconds: median(runs[name].map((run) => run.seconds)),
@@ -154,7 +153,8 @@ export function formatLintCost({ files, trials, rows }) {
 // commit and source directories (the corpus is read in place, never committed). Each app is linted as its own
 // project (its own cwd, so the cross-file rules follow its modules), with @eslint/js recommended and ours side by
 // side: alone, and together in one run whose ESLint `stats` time every rule of both.
-// `node scripts/bench-lint-cost.mjs --apps <dir>` (or SEQUELIZE_POOL_BENCH_APPS=<dir>).
+// `node scripts/bench-lint-cost.mjs --apps <dir>` (or SEQUELIZE_POOL_BENCH_APPS=<dir>), with `--trials N` (default 3:
+// medians), `--max-files-per-app N`, `--quick` (no one-empty-rule run), `--reports <file>`, `--write`.
 // ---------------------------------------------------------------------------------------------------------------
 
 const SOURCE = /\.(?:[cm]?js|[cm]?ts)$/u;
@@ -242,10 +242,31 @@ async function appChild(appDir, srcDirs, configuration, maxFiles) {
   process.stdout.write(JSON.stringify({ seconds, cpuSeconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, ruleMs, reports, messages, fatal, files: results.length }));
 }
 
-export const APP_CONFIGURATIONS = ['no rules', 'one empty rule', '@eslint/js recommended', 'sequelize-pool recommended', '@eslint/js + sequelize-pool'];
+/**
+ * `@eslint/js` alone and with ours run one after the other in each trial, so the pair that gives "added" sees the same
+ * neighbours on a shared machine.
+ */
+export const APP_CONFIGURATIONS = ['no rules', 'one empty rule', 'sequelize-pool recommended', '@eslint/js recommended', '@eslint/js + sequelize-pool'];
 
-/** Lints every app of `appsDir/apps.json` with each configuration, `trials` times (medians). */
-export function benchAppsLintCost(appsDir, trials = 1, { maxFiles = 0, configurations = APP_CONFIGURATIONS } = {}) {
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+/** Per rule, the median of its times over the runs (a rule missing from a run counts 0 there). */
+function medianRuleMs(runs) {
+  const rules = new Set(runs.flatMap((run) => Object.keys(run.ruleMs)));
+  return Object.fromEntries([...rules].map((rule) => [rule, median(runs.map((run) => run.ruleMs[rule] ?? 0))]));
+}
+
+/**
+ * Lints every app of `appsDir/apps.json` with each configuration, `trials` times, each run in its own process;
+ * the trials go round the configurations (so a burst of load spreads over all of them). Per configuration: the
+ * medians of wall time, CPU time (user + system of the lint's process) and each rule's `stats` time; per app, the
+ * median over trials of what ours added to `@eslint/js` alone in that trial, by wall clock and by CPU.
+ */
+export function benchAppsLintCost(appsDir, trials = 3, { maxFiles = 0, configurations = APP_CONFIGURATIONS } = {}) {
   const apps = JSON.parse(readFileSync(path.join(appsDir, 'apps.json'), 'utf8')).filter((app) => existsSync(path.join(appsDir, app.name)));
   return {
     trials,
@@ -262,11 +283,30 @@ export function benchAppsLintCost(appsDir, trials = 1, { maxFiles = 0, configura
           runs[configuration].push(JSON.parse(output));
         }
       }
-      const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
       const rows = Object.fromEntries(
-        configurations.map((name) => [name, { seconds: median(runs[name].map((run) => run.seconds)), ...runs[name].at(-1) }]),
+        configurations.map((name) => [
+          name,
+          {
+            ...runs[name].at(-1),
+            seconds: median(runs[name].map((run) => run.seconds)),
+            cpuSeconds: median(runs[name].map((run) => run.cpuSeconds)),
+            maxRssMiB: median(runs[name].map((run) => run.maxRssMiB)),
+            ruleMs: medianRuleMs(runs[name]),
+            // Our reports must not depend on the run: a difference between trials is a bug, not noise.
+            unstable: runs[name].some((run) => JSON.stringify(run.messages) !== JSON.stringify(runs[name][0].messages)),
+          },
+        ]),
       );
-      return { name: app.name, repo: app.repo, commit: app.commit, files: rows['no rules'].files, fatal: rows['no rules'].fatal, rows };
+      const alone = runs['@eslint/js recommended'];
+      const both = runs['@eslint/js + sequelize-pool'];
+      const added =
+        alone !== undefined && both !== undefined
+          ? {
+              wall: median(both.map((run, trial) => (run.seconds - alone[trial].seconds) / alone[trial].seconds)),
+              cpu: median(both.map((run, trial) => (run.cpuSeconds - alone[trial].cpuSeconds) / alone[trial].cpuSeconds)),
+            }
+          : null;
+      return { name: app.name, repo: app.repo, commit: app.commit, files: rows['no rules'].files, fatal: rows['no rules'].fatal, rows, added };
     }),
   };
 }
@@ -275,35 +315,49 @@ const sum = (values) => values.reduce((total, value) => total + value, 0);
 const oursOf = (ruleMs) => sum(Object.entries(ruleMs).filter(([rule]) => rule.startsWith('sequelize-pool/')).map(([, ms]) => ms));
 const theirsOf = (ruleMs) => sum(Object.entries(ruleMs).filter(([rule]) => !rule.startsWith('sequelize-pool/')).map(([, ms]) => ms));
 const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
+const ratioPercent = (ratio) => `${(ratio * 100).toFixed(1)}%`;
 
 export function formatAppsLintCost({ trials, maxFiles, apps }) {
   const together = (app) => app.rows['@eslint/js + sequelize-pool'];
   const jsAlone = (app) => app.rows['@eslint/js recommended'];
   const lines = [
     `${apps.length} applications, ${sum(apps.map((app) => app.files))} files${maxFiles > 0 ? ` (at most ${maxFiles} per app: the first in path order)` : ''}, ${sum(apps.map((app) => app.fatal))} of which ESLint could not parse;`,
-    `${trials === 1 ? 'one run' : `medians of ${trials} runs`} per configuration, each in its own process. "ours (stats)" is our five rules' time by ESLint \`stats\``,
-    'in the run with both configs; "@eslint/js rules (stats)" the other rules\' time in that same run; "of the @eslint/js lint" puts ours against the',
-    'wall time of `@eslint/js` recommended alone; "wall added" is (both − @eslint/js alone) / @eslint/js alone.',
+    `${trials === 1 ? 'one run' : `medians of ${trials} runs`} per configuration, each in its own process, the runs of the five configurations taken in turn. Two measures of`,
+    'what our rules cost, side by side from the same runs:',
     '',
-    '| app (repository @ commit) | files | @eslint/js alone (s) | both (s) | wall added | ours (stats, ms) | @eslint/js rules (stats, ms) | ours of the @eslint/js lint | our reports |',
-    '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '- **by ESLint `stats`** (inside the lint): "ours (stats)" is our five rules\' time in the run with both configs,',
+    '  "@eslint/js rules (stats)" the other rules\' time in that same run, and "stats share" ours against the wall time',
+    '  of `@eslint/js` recommended alone;',
+    '- **by the clock** (outside it): "added" is (both − `@eslint/js` alone) / `@eslint/js` alone, by wall time and by',
+    '  CPU time (user + system of the lint\'s process, which other processes on a shared machine disturb much less),',
+    `  ${trials === 1 ? 'from the one pair of runs' : "the median over the trials of each trial's pair (alone, then both, one after the other)"}.`,
+    '',
+    '| app (repository @ commit) | files | @eslint/js alone: wall / CPU (s) | both: wall / CPU (s) | added: wall | added: CPU | ours (stats, ms) | @eslint/js rules (stats, ms) | stats share | our reports |',
+    '| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
+  const pair = (row) => `${row.seconds.toFixed(2)} / ${row.cpuSeconds.toFixed(2)}`;
   for (const app of apps) {
     const ours = oursOf(together(app).ruleMs);
+    const unstable = Object.values(app.rows).some((row) => row.unstable) ? ' (differ between runs)' : '';
     lines.push(
-      `| ${app.name} ([${app.repo}](https://github.com/${app.repo}) @ \`${app.commit.slice(0, 10)}\`) | ${app.files} | ${jsAlone(app).seconds.toFixed(2)} | ${together(app).seconds.toFixed(2)} | ${percent(together(app).seconds - jsAlone(app).seconds, jsAlone(app).seconds)} | ${ours.toFixed(0)} | ${theirsOf(together(app).ruleMs).toFixed(0)} | ${percent(ours / 1000, jsAlone(app).seconds)} | ${sum(Object.values(together(app).reports))} |`,
+      `| ${app.name} ([${app.repo}](https://github.com/${app.repo}) @ \`${app.commit.slice(0, 10)}\`) | ${app.files} | ${pair(jsAlone(app))} | ${pair(together(app))} | ${ratioPercent(app.added.wall)} | ${ratioPercent(app.added.cpu)} | ${ours.toFixed(0)} | ${theirsOf(together(app).ruleMs).toFixed(0)} | ${percent(ours / 1000, jsAlone(app).seconds)} | ${sum(Object.values(together(app).reports))}${unstable} |`,
     );
   }
-  const totalJs = sum(apps.map((app) => jsAlone(app).seconds));
-  const totalBoth = sum(apps.map((app) => together(app).seconds));
-  const totalOurs = sum(apps.map((app) => oursOf(together(app).ruleMs)));
-  const totalTheirs = sum(apps.map((app) => theirsOf(together(app).ruleMs)));
+  const total = (pick) => sum(apps.map(pick));
+  const totalJs = total((app) => jsAlone(app).seconds);
+  const totalBoth = total((app) => together(app).seconds);
+  const cpuJs = total((app) => jsAlone(app).cpuSeconds);
+  const cpuBoth = total((app) => together(app).cpuSeconds);
+  const totalOurs = total((app) => oursOf(together(app).ruleMs));
+  const totalTheirs = total((app) => theirsOf(together(app).ruleMs));
   lines.push(
-    `| **all** | ${sum(apps.map((app) => app.files))} | ${totalJs.toFixed(2)} | ${totalBoth.toFixed(2)} | ${percent(totalBoth - totalJs, totalJs)} | ${totalOurs.toFixed(0)} | ${totalTheirs.toFixed(0)} | ${percent(totalOurs / 1000, totalJs)} | ${sum(apps.map((app) => sum(Object.values(together(app).reports))))} |`,
+    `| **all** (sums of the medians) | ${total((app) => app.files)} | ${totalJs.toFixed(2)} / ${cpuJs.toFixed(2)} | ${totalBoth.toFixed(2)} / ${cpuBoth.toFixed(2)} | ${percent(totalBoth - totalJs, totalJs)} | ${percent(cpuBoth - cpuJs, cpuJs)} | ${totalOurs.toFixed(0)} | ${totalTheirs.toFixed(0)} | ${percent(totalOurs / 1000, totalJs)} | ${total((app) => sum(Object.values(together(app).reports)))} |`,
     '',
-    'Per rule, all apps together (ESLint `stats`, the run with both configs), with the parse-only and one-empty-rule runs for scale:',
+    `All apps together: our rules took ${percent(totalOurs / 1000, totalJs)} of the \`@eslint/js\` lint's wall time by \`stats\` (${percent(totalOurs / 1000, cpuJs)} of its CPU time); the run with both took ${percent(totalBoth - totalJs, totalJs)} more wall time and ${percent(cpuBoth - cpuJs, cpuJs)} more CPU time than \`@eslint/js\` alone.`,
     '',
-    '| rule | ms |',
+    'Per rule, all apps together (ESLint `stats`, the run with both configs, medians), with the other runs for scale:',
+    '',
+    '| rule or run | ms |',
     '| :--- | ---: |',
   );
   const perRule = {};
@@ -311,22 +365,10 @@ export function formatAppsLintCost({ trials, maxFiles, apps }) {
   for (const [rule, ms] of Object.entries(perRule).filter(([rule]) => rule.startsWith('sequelize-pool/')).sort((a, b) => b[1] - a[1])) lines.push(`| ${rule} | ${ms.toFixed(0)} |`);
   const heaviest = Object.entries(perRule).filter(([rule]) => !rule.startsWith('sequelize-pool/')).sort((a, b) => b[1] - a[1]).slice(0, 3);
   for (const [rule, ms] of heaviest) lines.push(`| ${rule} (the heaviest @eslint/js rules) | ${ms.toFixed(0)} |`);
-  lines.push(
-    `| all @eslint/js rules | ${totalTheirs.toFixed(0)} |`,
-    `| wall: no rules (parse + scope) | ${(sum(apps.map((app) => app.rows['no rules'].seconds)) * 1000).toFixed(0)} |`,
-    ...(apps.every((app) => app.rows['one empty rule']) ? [`| wall: one empty rule | ${(sum(apps.map((app) => app.rows['one empty rule'].seconds)) * 1000).toFixed(0)} |`] : []),
-    `| wall: sequelize-pool recommended alone | ${(sum(apps.map((app) => app.rows['sequelize-pool recommended'].seconds)) * 1000).toFixed(0)} |`,
-  );
-  // CPU time of each run's process (user + system), where the runs recorded it: less sensitive to the neighbours.
-  const cpuOf = (name) => (apps.every((app) => app.rows[name]?.cpuSeconds !== undefined) ? sum(apps.map((app) => app.rows[name].cpuSeconds)) : undefined);
-  for (const name of ['no rules', '@eslint/js recommended', 'sequelize-pool recommended', '@eslint/js + sequelize-pool']) {
-    const cpu = cpuOf(name);
-    if (cpu !== undefined) lines.push(`| CPU: ${name} | ${(cpu * 1000).toFixed(0)} |`);
-  }
-  const cpuJs = cpuOf('@eslint/js recommended');
-  const cpuBoth = cpuOf('@eslint/js + sequelize-pool');
-  if (cpuJs !== undefined && cpuBoth !== undefined) {
-    lines.push('', `By CPU time, the run with both configs took ${percent(cpuBoth - cpuJs, cpuJs)} more than \`@eslint/js\` alone; by \`stats\`, our rules took ${percent(totalOurs / 1000, totalJs)} of the \`@eslint/js\` lint's wall time and ${percent(totalOurs / 1000, cpuJs)} of its CPU time.`);
+  lines.push(`| all @eslint/js rules | ${totalTheirs.toFixed(0)} |`);
+  for (const name of APP_CONFIGURATIONS) {
+    if (!apps.every((app) => app.rows[name] !== undefined)) continue;
+    lines.push(`| wall / CPU: ${name} | ${(total((app) => app.rows[name].seconds) * 1000).toFixed(0)} / ${(total((app) => app.rows[name].cpuSeconds) * 1000).toFixed(0)} |`);
   }
   return lines.join('\n');
 }
@@ -355,7 +397,7 @@ Real Sequelize applications from public repositories, each linted in place as it
 commit). Their source directories only (controllers, services, models, setup modules, jobs), without tests,
 declarations or builds; \`.ts\` through typescript-eslint's parser without type information, \`.js\` as ES modules when
 they have \`import\`/\`export\`, else CommonJS, with Node.js's globals. The issue's goal: our rules cost at most 5% of a
-\`@eslint/js\` recommended lint on this code.
+\`@eslint/js\` recommended lint on this code, by ESLint \`stats\` and by the clock.
 
 ${formatAppsLintCost(result)}`;
 }
@@ -372,7 +414,9 @@ if (process.argv[2] === '--child') {
     const maxFiles = capAt === -1 ? 0 : Number(process.argv[capAt + 1]);
     // --quick: parse-only, @eslint/js, ours alone and both (no empty-rule run).
     const configurations = process.argv.includes('--quick') ? APP_CONFIGURATIONS.filter((name) => name !== 'one empty rule') : APP_CONFIGURATIONS;
-    const result = benchAppsLintCost(path.resolve(appsDir), 1, { maxFiles, configurations });
+    const trialsAt = process.argv.indexOf('--trials');
+    const trials = trialsAt === -1 ? 3 : Number(process.argv[trialsAt + 1]);
+    const result = benchAppsLintCost(path.resolve(appsDir), trials, { maxFiles, configurations });
     const section = appsSection(result);
     console.log(section);
     // --reports <file>: every report of ours in the run with both configs, one a line, `app/file:line:column rule
