@@ -13,7 +13,7 @@ import { findVariable, skipTypeWrappers } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
 import { insertObjectEntries } from '../lib/edits/object-fixes';
 import { readModuleText } from '../lib/project/project-modules';
-import { describeQuery, queryCall } from '../lib/project/queries';
+import { describeQuery, queryCall, settledByCall } from '../lib/project/queries';
 import { resolveValue } from '../lib/file-analysis/resolve-value';
 import { requiredModule } from '../lib/file-analysis/sequelize-detection';
 import type { Origin } from '../lib/project/sequelize-instances';
@@ -279,9 +279,14 @@ export default createRule<Options, MessageIds>({
       return differentInstances(transactionOrigin, kind === null ? undefined : originOf(kind));
     }
 
+    /** A call `checkHelper` passes over before reading anything: it takes a transaction, or nobody waits for it. */
+    function helperPassedOver(scope: TransactionScope, call: TSESTree.CallExpression): boolean {
+      return call === scope.call || mentionsTransaction(call) || !awaitedHere(call);
+    }
+
     /** `getDeviceInDb(device)` in the scope: a helper whose queries take no transaction from the call. */
     function checkHelper(scope: TransactionScope, call: TSESTree.CallExpression): void {
-      if (call === scope.call || mentionsTransaction(call) || !awaitedHere(call)) return;
+      if (helperPassedOver(scope, call)) return;
       if (scope.form === 'managed' && ((scope.variable === null && scope.expression === undefined) || clsOn(scope.receiver))) return;
       // `checkBalanceAsk(req, res, next)`: a helper given the object that carries the transaction may take it from there.
       if (scope.form === 'managed' && scope.carrier !== undefined && passesCarrier(call, scope.carrier)) return;
@@ -311,6 +316,11 @@ export default createRule<Options, MessageIds>({
     function check(innermostScope: (node: TSESTree.Node) => TransactionScope | null, call: TSESTree.CallExpression): void {
       const scope = innermostScope(call);
       if (scope === null) return;
+      // Nothing to report whatever the receiver is (a query that passes the transaction, or a helper call passed over):
+      // the receiver is then not classified, which may parse the module each model comes from
+      // (`db.user = userModel(sequelize, Sequelize)`).
+      const quiet = settledByCall(call, (query) => (query === null ? helperPassedOver(scope, call) : query.call === scope.call || optionsState(analysis, query).state === 'ok'));
+      if (quiet?.answer === true) return;
       const query = queryCall(analysis, call);
       if (query === null) {
         checkHelper(scope, call);

@@ -2,7 +2,7 @@
  * Small projects written to a temp folder and linted by a real ESLint with this plugin: for rules that read
  * other modules from disk (the project model), as a whole project and file by file.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -30,6 +30,17 @@ export class ProjectOnDisk {
     this.root = mkdtempSync(path.join(tmpdir(), prefix));
     this.jsSourceType = jsSourceType;
     this.write(files);
+  }
+
+  /** A temp copy of a fixture folder (every file in it, Markdown aside). */
+  static copyOf(prefix: string, folder: string, options: { jsSourceType?: 'commonjs' | 'module' } = {}): ProjectOnDisk {
+    const files: Record<string, string> = {};
+    for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || entry.name.endsWith('.md')) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      files[path.relative(folder, file)] = readFileSync(file, 'utf8');
+    }
+    return new ProjectOnDisk(prefix, files, options);
   }
 
   write(files: Record<string, string>): void {

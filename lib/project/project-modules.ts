@@ -251,6 +251,14 @@ export function loadProjectModule(filename: string, mustContain?: RegExp): Proje
 }
 
 /**
+ * Has `filename` been parsed with scope analysis (successfully or not) since it was last read? For tests of the load
+ * gates: a module a gate skips is never parsed.
+ */
+export function wasParsed(filename: string): boolean {
+  return cache.get(filename)?.module !== undefined;
+}
+
+/**
  * The parsed AST of `filename` without scope analysis (several times cheaper), or null. Parents are set. For
  * walking a module's imports when nothing in it needs a binding resolved.
  */

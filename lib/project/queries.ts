@@ -73,27 +73,56 @@ function lookup(table: Readonly<Record<string, number>>, name: string): number |
   return Object.hasOwn(table, name) ? table[name] : undefined;
 }
 
-/** The query `call` makes, or null when it is not provably a Sequelize query. */
-export function queryCall(analysis: SequelizeAnalysis, call: TSESTree.CallExpression): QueryCall | null {
+/**
+ * Every query `call` can be, read from the call alone (its method name and arguments), in the order `queryCall` tries
+ * them; none for a method no query has. Which one it is, if any, takes a proof about the receiver, which may parse
+ * other project modules: a caller whose answer is the same for every form, and for no query at all, can skip it.
+ */
+export function queryForms(call: TSESTree.CallExpression): QueryCall[] {
   const callee = skipTypeWrappers(call.callee);
-  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return [];
   const method = memberName(callee);
-  if (method === null) return null;
-  if (method === 'query' && isSequelizeInstance(analysis, callee.object)) {
-    return { call, callee, method, receiver: 'sequelize', optionsIndex: 1 };
-  }
+  if (method === null) return [];
+  const forms: QueryCall[] = [];
+  if (method === 'query') forms.push({ call, callee, method, receiver: 'sequelize', optionsIndex: 1 });
   const modelIndex = lookup(MODEL_QUERY_METHODS, method);
-  if (modelIndex !== undefined && isModelReceiver(analysis, callee.object)) {
-    return { call, callee, method, receiver: 'model', optionsIndex: modelIndex };
-  }
+  if (modelIndex !== undefined) forms.push({ call, callee, method, receiver: 'model', optionsIndex: modelIndex });
   const instanceIndex = lookup(INSTANCE_QUERY_METHODS, method);
-  if (instanceIndex !== undefined && isModelInstance(analysis, callee.object)) {
+  if (instanceIndex !== undefined) {
     // `instance.update('name', value, options)`: the key/value form moves the options one to the right.
     const [first] = call.arguments;
     const keyValueForm = method === 'update' && first !== undefined && isStringLike(first);
-    return { call, callee, method, receiver: 'instance', optionsIndex: keyValueForm ? 2 : instanceIndex };
+    forms.push({ call, callee, method, receiver: 'instance', optionsIndex: keyValueForm ? 2 : instanceIndex });
   }
-  return null;
+  return forms;
+}
+
+/** The query `call` makes, or null when it is not provably a Sequelize query. */
+export function queryCall(analysis: SequelizeAnalysis, call: TSESTree.CallExpression): QueryCall | null {
+  return queryForms(call).find((form) => provenReceiver(analysis, form)) ?? null;
+}
+
+/**
+ * What `answer` says of the query `call` makes, when the call alone settles it: the answer is the same for every form
+ * the call can take and for no query at all (`db.user.create(values, { transaction: t })` inside a transaction is
+ * fine whether or not `db.user` is a model). Null when it depends on the receiver: then ask `queryCall`.
+ */
+export function settledByCall<T>(call: TSESTree.CallExpression, answer: (query: QueryCall | null) => T): { answer: T } | null {
+  const unproven = answer(null);
+  return queryForms(call).every((form) => answer(form) === unproven) ? { answer: unproven } : null;
+}
+
+/** Is the receiver of `form` what the form needs: a Sequelize instance, a model class, a model instance? */
+function provenReceiver(analysis: SequelizeAnalysis, form: QueryCall): boolean {
+  const receiver = form.callee.object;
+  switch (form.receiver) {
+    case 'sequelize':
+      return isSequelizeInstance(analysis, receiver);
+    case 'model':
+      return isModelReceiver(analysis, receiver);
+    case 'instance':
+      return isModelInstance(analysis, receiver);
+  }
 }
 
 function isStringLike(node: TSESTree.Node): boolean {

@@ -4,6 +4,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { DefinitionType } from '@typescript-eslint/scope-manager';
 
 import type { CodePath, CodePathSegment, TimelineItem, TimelinePosition } from '../file-analysis/code-path-timeline';
+import type { QueryCall } from './queries';
 import type { SequelizeAnalysis, ValueKind } from './sequelize-instances';
 
 import { childNodes, findVariable, memberName, skipTypeWrappers } from '../file-analysis/ast';
@@ -11,7 +12,7 @@ import { isFunctionNode } from '../file-analysis/ast';
 import { CodePathTimeline } from '../file-analysis/code-path-timeline';
 import type { TransactionHelperNames } from './transaction-helpers';
 
-import { queryCall } from './queries';
+import { queryCall, settledByCall } from './queries';
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
 import { argumentUse, beginningHelper, calleeName, NO_HELPER_NAMES, usesArgumentAsTransaction } from './transaction-helpers';
 
@@ -548,9 +549,9 @@ function usedAsTransaction(analysis: SequelizeAnalysis, identifier: TSESTree.Nod
   const options = parent.parent;
   const call = options.parent;
   if (call?.type !== AST_NODE_TYPES.CallExpression) return false;
-  const query = queryCall(analysis, call);
-  if (query !== null) return call.arguments[query.optionsIndex] === options;
-  return associationCall(call, options);
+  const use = (query: QueryCall | null): boolean => (query !== null ? call.arguments[query.optionsIndex] === options : associationCall(call, options));
+  const settled = settledByCall(call, use);
+  return settled === null ? use(queryCall(analysis, call)) : settled.answer;
 }
 
 /**
