@@ -221,8 +221,17 @@ function resolveCached(from: string, specifier: string, current: number): string
 }
 
 /**
+ * Can loading this module construct an instance? Only with a `new` expression (a keyword no escape can spell), and
+ * only, as the graph has always read it, in a module that mentions `Sequelize`. sequelize-cli model files mention it
+ * (`(sequelize, Sequelize) => sequelize.define(…)`) and construct nothing: pt-snb has 110 of them.
+ */
+export function mayConstruct(text: string): boolean {
+  return text.includes('Sequelize') && /\bnew\b/u.test(text);
+}
+
+/**
  * The graph node of a module: its imports read by the import lexer (lib/file-analysis/import-lexer), or by the
- * parser where the lexer is unsure; full scope analysis only for modules whose text mentions `Sequelize`.
+ * parser where the lexer is unsure; full scope analysis only for modules that may construct an instance.
  */
 function graphNode(filename: string): GraphNode | null {
   const text = readModuleText(filename);
@@ -234,7 +243,7 @@ function graphNode(filename: string): GraphNode | null {
   let constructions: LoadTimeConstruction[] = [];
   if (cached?.text === text) specifiers = cached.specifiers;
   else if (!MAY_IMPORT.test(text)) specifiers = [];
-  else if (text.includes('Sequelize')) {
+  else if (mayConstruct(text)) {
     const module = loadProjectModule(filename);
     specifiers = module === null ? [] : loadedSpecifiers(module);
     if (module !== null) constructions = loadTimeConstructions(module);
