@@ -250,6 +250,11 @@ export function loadProjectModule(filename: string, mustContain?: RegExp): Proje
   return entry.module;
 }
 
+/** Whether `filename` has been parsed (loadProjectModule) and is still cached: what a lint read, for tests and measurements. */
+export function moduleParsed(filename: string): boolean {
+  return cache.get(filename)?.module !== undefined;
+}
+
 /**
  * Has `filename` been parsed with scope analysis (successfully or not) since it was last read? For tests of the load
  * gates: a module a gate skips is never parsed.

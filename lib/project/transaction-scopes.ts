@@ -581,17 +581,13 @@ function helperTransactionCall(
   call: TSESTree.CallExpression,
   names: TransactionHelperNames,
 ): TransactionCall | null {
-  let node: TSESTree.Node = call;
-  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
-  const parent = node.parent;
-  const bound =
-    parent?.type === AST_NODE_TYPES.AwaitExpression ||
-    (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node && memberName(parent) === 'then');
-  const assigned = parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node;
-  if (!bound && !assigned) return null;
+  // Where the result goes first (this file's syntax), only then what the callee is (which may parse other modules).
+  const held = resultHolder(call);
+  if (held === null) return null;
   const callee = skipTypeWrappers(call.callee);
   if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return null;
   const helper = beginningHelper(analysis, call, names);
+  const assigned = held === 'unawaited';
   if (helper === null || (assigned && !helper.async)) return null;
   const { receiver, analysis: where } = helper;
   return {
@@ -605,6 +601,47 @@ function helperTransactionCall(
       ...(assigned ? { unawaited: true } : {}),
     },
   };
+}
+
+/**
+ * How the caller holds what `call` returns, where a transaction in it could be tracked: awaited and bound to a name
+ * (`const t = await begin()`, `t = await begin()`, `const [t, error] = await begin()`) or handed straight to a call
+ * (`save(data, await begin())`), chained (`begin().then((t) => …)`), or bound without `await`
+ * (`const [t, error] = begin()`). Null for any other use (the result dropped, returned, destructured as an object,
+ * stored in a property, tested): scopeOf and handedStraight build nothing from those whatever the callee is, so the
+ * callee, which may live in another module, is never resolved for them. The shapes mirror unmanagedBinding,
+ * handedStraight and unawaitedScope exactly.
+ */
+function resultHolder(call: TSESTree.CallExpression): 'awaited' | 'chained' | 'unawaited' | null {
+  let node: TSESTree.Node = call;
+  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (parent === undefined) return null;
+  if (parent.type === AST_NODE_TYPES.AwaitExpression) {
+    let outer: TSESTree.Node = parent;
+    while (outer.parent != null && isTransparentWrapper(outer.parent)) outer = outer.parent;
+    const holder = outer.parent;
+    switch (holder?.type) {
+      case AST_NODE_TYPES.VariableDeclarator:
+        return holder.init === outer && (holder.id.type === AST_NODE_TYPES.Identifier || holder.id.type === AST_NODE_TYPES.ArrayPattern) ? 'awaited' : null;
+      case AST_NODE_TYPES.AssignmentExpression:
+        return holder.operator === '=' && holder.right === outer && holder.left.type === AST_NODE_TYPES.Identifier ? 'awaited' : null;
+      case AST_NODE_TYPES.CallExpression:
+        return holder.arguments.includes(outer as TSESTree.CallExpressionArgument) ? 'awaited' : null;
+      default:
+        return null;
+    }
+  }
+  if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node && memberName(parent) === 'then') {
+    const thenCall = parent.parent;
+    const callback = thenCall.type === AST_NODE_TYPES.CallExpression && thenCall.callee === parent ? thenCall.arguments[0] : undefined;
+    return callback !== undefined && isFunctionNode(callback) && callback.params[0]?.type === AST_NODE_TYPES.Identifier ? 'chained' : null;
+  }
+  if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node) {
+    // unawaitedScope reads the declarator as the call's own parent.
+    return node === call && (parent.id.type === AST_NODE_TYPES.Identifier || parent.id.type === AST_NODE_TYPES.ArrayPattern) ? 'unawaited' : null;
+  }
+  return null;
 }
 
 function scopeOf(
