@@ -586,6 +586,7 @@ function helperTransactionCall(
   if (held === null) return null;
   const callee = skipTypeWrappers(call.callee);
   if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  if (refutedByUse(analysis, call, held)) return null;
   const helper = beginningHelper(analysis, call, names);
   const assigned = held === 'unawaited';
   if (helper === null || (assigned && !helper.async)) return null;
@@ -642,6 +643,153 @@ function resultHolder(call: TSESTree.CallExpression): 'awaited' | 'chained' | 'u
     return node === call && (parent.id.type === AST_NODE_TYPES.Identifier || parent.id.type === AST_NODE_TYPES.ArrayPattern) ? 'unawaited' : null;
   }
   return null;
+}
+
+/**
+ * The members of a Sequelize `Transaction`, v4 to v7 (with v1-3's event emitter ones and every object's): calling any
+ * other member of a transaction, or reading through it, throws.
+ */
+const TRANSACTION_MEMBERS = new Set([
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+  '__proto__',
+  'commit',
+  'rollback',
+  'afterCommit',
+  'afterRollback',
+  'afterTransaction',
+  'prepareEnvironment',
+  'begin',
+  'setDeferrable',
+  'setAutocommit',
+  'setIsolationLevel',
+  'cleanup',
+  'forceCleanup',
+  '_clearCls',
+  'getConnection',
+  'getConnectionIfExists',
+  'sequelize',
+  'savepoints',
+  'options',
+  'parent',
+  'id',
+  'name',
+  'finished',
+  'connection',
+  'LOCK',
+  'TYPES',
+  'ISOLATION_LEVELS',
+  'rootTransaction',
+  '_afterCommitHooks',
+  'on',
+  'once',
+  'emit',
+  'addListener',
+  'removeListener',
+  'off',
+  'removeAllListeners',
+  'listeners',
+]);
+
+/**
+ * Does this file use the name `call`'s awaited result is bound to as something a transaction is not? At least one use
+ * throws on a transaction (calling a member it does not have, `orders.map(…)`, `kysely.selectFrom(…)`; reading through
+ * one, `subscription.data.paypalId`; iterating it, `for (const order of orders)`, `[...rows]`, `const [a] = rows`;
+ * calling it), and no use is one a transaction has (`t.commit()`, `t.LOCK`, `{ transaction: t }`, passed on, returned,
+ * stored): the others only read members it lacks (`rows.length`) or test it (`if (!rows)`). Such a name holds no
+ * transaction in code that runs, so the callee is not resolved (which may parse other modules) to learn whether it
+ * begins one. Only a name written once, by this call, counts; a tuple (`const [t, error] = …`) does not, nor a promise
+ * bound without `await`, where a transaction's use (`t.commit()` on the promise) is the bug its report names.
+ */
+function refutedByUse(analysis: SequelizeAnalysis, call: TSESTree.CallExpression, held: 'awaited' | 'chained' | 'unawaited'): boolean {
+  // A promise bound without `await` and used as the transaction (`t.commit()`) is the bug the rule reports there.
+  if (held === 'unawaited') return false;
+  let node: TSESTree.Node = call;
+  while (node.parent != null && (isTransparentWrapper(node.parent) || (held === 'awaited' && node.parent.type === AST_NODE_TYPES.AwaitExpression))) {
+    node = node.parent;
+  }
+  const parent = node.parent;
+  let id: TSESTree.Node | null = null;
+  if (held === 'chained' && parent?.type === AST_NODE_TYPES.MemberExpression && parent.parent.type === AST_NODE_TYPES.CallExpression) {
+    const callback = parent.parent.arguments[0];
+    id = callback !== undefined && isFunctionNode(callback) ? (callback.params[0] ?? null) : null;
+  } else if (parent?.type === AST_NODE_TYPES.VariableDeclarator) id = parent.id;
+  else if (parent?.type === AST_NODE_TYPES.AssignmentExpression) id = parent.left;
+  if (id?.type !== AST_NODE_TYPES.Identifier) return false;
+  const variable = findVariable(analysis.host, id);
+  if (variable === null) return false;
+  const writes = variable.references.filter((reference) => reference.isWrite());
+  if (held === 'chained' ? writes.length > 0 : writes.length !== 1 || writes[0]?.identifier !== id) return false;
+  const reads = variable.references.filter((reference) => !reference.isWrite()).map((reference) => reference.identifier);
+  return reads.some((read) => throwsOnUse(read)) && reads.every((read) => throwsOnUse(read) || saysNothing(read));
+}
+
+/** A read that neither hands the value on nor uses it as a transaction: `rows.length`, `if (!rows)`, `rows === null`. */
+function saysNothing(identifier: TSESTree.Node): boolean {
+  const use = outermostWrapper(identifier);
+  const parent = use.parent;
+  switch (parent?.type) {
+    case AST_NODE_TYPES.MemberExpression: {
+      const name = parent.object === use ? memberName(parent) : null;
+      return name !== null && !TRANSACTION_MEMBERS.has(name);
+    }
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+      return parent.test === use;
+    case AST_NODE_TYPES.LogicalExpression:
+      return parent.left === use;
+    case AST_NODE_TYPES.UnaryExpression:
+    case AST_NODE_TYPES.BinaryExpression:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Does evaluating this use of `identifier` throw when its value is a transaction? */
+function throwsOnUse(identifier: TSESTree.Node): boolean {
+  const use = outermostWrapper(identifier);
+  const parent = use.parent;
+  if (parent === undefined) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.MemberExpression: {
+      if (parent.object !== use) return false;
+      const name = memberName(parent);
+      if (name === null || TRANSACTION_MEMBERS.has(name)) return false;
+      // `value.missing(…)` calls undefined; `value.missing.x` reads a property of undefined.
+      const member = outermostWrapper(parent);
+      const outer = member.parent;
+      if (outer?.type === AST_NODE_TYPES.CallExpression) return outer.callee === member && !outer.optional;
+      return outer?.type === AST_NODE_TYPES.MemberExpression && outer.object === member && !outer.optional;
+    }
+    case AST_NODE_TYPES.CallExpression:
+      return parent.callee === use && !parent.optional;
+    case AST_NODE_TYPES.NewExpression:
+      return parent.callee === use;
+    case AST_NODE_TYPES.SpreadElement:
+      // `[...value]`, `f(...value)` iterate it; `{ ...value }` copies its own properties.
+      return parent.parent.type !== AST_NODE_TYPES.ObjectExpression;
+    case AST_NODE_TYPES.ForOfStatement:
+      return parent.right === use;
+    case AST_NODE_TYPES.VariableDeclarator:
+      return parent.init === use && parent.id.type === AST_NODE_TYPES.ArrayPattern;
+    case AST_NODE_TYPES.AssignmentExpression:
+      return parent.right === use && parent.left.type === AST_NODE_TYPES.ArrayPattern;
+    default:
+      return false;
+  }
+}
+
+/** `node` with the type-only wrappers around it (`value as Rows`, `value!`). */
+function outermostWrapper(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (current.parent != null && isTransparentWrapper(current.parent)) current = current.parent;
+  return current;
 }
 
 function scopeOf(

@@ -2,7 +2,8 @@
  * What a call's result is used for decides whether the transaction rules read its callee, which may live in another
  * module (a parse of that module). A result the rules can track as a transaction (bound to a name, assigned, chained
  * with `.then((t) => …)`, handed straight to a call) still leads to the helper across modules and its reports; one
- * they cannot track (dropped, returned, destructured as an object) does not, and the reports stay what they were. Each project is written to a temp
+ * they cannot track (dropped, returned, destructured as an object) or one the file uses as something a transaction is
+ * not (iterated, `orders.map(…)`) does not, and the reports stay what they were. Each project is written to a temp
  * folder from excerpts of the public repository named beside it; `moduleParsed` tells whether the lint read the
  * helper's module.
  */
@@ -21,8 +22,8 @@ const RULES = ['no-unreleased-transaction', 'require-transaction-option'];
 // (as in the app), server/lib/gocardless/sync.ts (`syncGoCardlessAccount`'s signature), server/models/index.ts (the
 // registry, shortened) and server/models/TransactionsImport.ts (`createWithActivity`, shortened), whose
 // `sequelize.transaction(runWithTransaction)` the text gate cannot tell from an unmanaged start: every module here
-// may lead to a helper that begins a transaction. The cron job drops `syncGoCardlessAccount`'s result: no
-// transaction the rules track can come of it, so the call is not followed.
+// may lead to a helper that begins a transaction. The cron job drops `syncGoCardlessAccount`'s result and iterates
+// `getGoCardlessImportsToSync()`'s rows: neither can be a transaction the rules track, so neither is followed.
 const OC_CRON = `import '../../server/env';
 
 import { isAxiosError } from 'axios';
@@ -242,9 +243,11 @@ describe('transaction rules: a helper call is read only where its result can mat
   });
   const crowdRepository = path.join(crowd.root, 'backend/src/database/repositories/sequelizeRepository.js');
 
-  it('does not read the helper of a dropped result (opencollective-api gocardless cron)', async () => {
+  it('does not read the helpers of a dropped result or of iterated rows (opencollective-api gocardless cron)', async () => {
     expect(await oc.lint(RULES, ['cron/10mn/10-sync-gocardless-accounts.ts'])).toEqual([]);
-    expect(moduleParsed(path.join(oc.root, 'server/lib/gocardless/sync.ts'))).toBe(false);
+    for (const module of ['server/lib/gocardless/sync.ts', 'server/models/index.ts', 'server/models/TransactionsImport.ts']) {
+      expect(moduleParsed(path.join(oc.root, module)), module).toBe(false);
+    }
   });
 
   it('follows an assigned result into the repository and reports the transaction it begins (crowd.dev `createPredefined`)', async () => {
@@ -285,6 +288,17 @@ async function options() {
 }`,
       filename: SERVICE,
     },
+    // A name used through a member a transaction lacks, or iterated: no transaction, whatever the callee returns.
+    {
+      code: `const orderRepository = require('../helpers/order.repository');
+async function rows() {
+  const orders = await orderRepository.startTransaction();
+  for (const order of orders) await order.reload();
+  const ids = await orderRepository.startTransaction();
+  return ids.map((id) => String(id));
+}`,
+      filename: SERVICE,
+    },
   ],
   invalid: [
     // Shop-Backend-express@021bef2ad877e91df718805b302fa3c8c1d6300c src/services/order.service.js (`createOrder`)
@@ -300,6 +314,17 @@ function createOrder(order) {
       errors: [
         unreleased(3, 10, 'its promise chain commits at line 4 but nothing rolls it back when a query in it rejects (no `.catch()` calls `rollback()`)'),
       ],
+    },
+    // Used only through members a transaction has (`t.LOCK`, `t.id`): still a transaction, still reported.
+    {
+      code: `const orderRepository = require('../helpers/order.repository');
+async function lock(Order, id) {
+  const t = await orderRepository.startTransaction();
+  const order = await Order.findByPk(id, { lock: t.LOCK.UPDATE, transaction: t });
+  return { order, id: t.id };
+}`,
+      filename: SERVICE,
+      errors: [unreleased(3, 19, 'it returns at line 5 without commit or rollback; an exception at line 4 leaves it open')],
     },
   ],
 });
