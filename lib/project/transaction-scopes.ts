@@ -582,14 +582,14 @@ function helperTransactionCall(
   names: TransactionHelperNames,
 ): TransactionCall | null {
   // Where the result goes first (this file's syntax), only then what the callee is (which may parse other modules).
-  const held = resultHolder(call);
+  const held = heldBy(call);
   if (held === null) return null;
   const callee = skipTypeWrappers(call.callee);
   if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return null;
-  if (refutedByUse(analysis, call, held)) return null;
+  if (refutedByUse(analysis, held)) return null;
   const helper = beginningHelper(analysis, call, names);
-  const assigned = held === 'unawaited';
-  if (helper === null || (assigned && !helper.async)) return null;
+  const unawaited = held.kind === 'declarator' && !held.awaited;
+  if (helper === null || (unawaited && !helper.async)) return null;
   const { receiver, analysis: where } = helper;
   return {
     form: 'unmanaged',
@@ -599,48 +599,61 @@ function helperTransactionCall(
       name: helper.name,
       instance: () => (receiver === null ? null : classifyValue(where, receiver)),
       ...(helper.tupleIndex === undefined ? {} : { tupleIndex: helper.tupleIndex }),
-      ...(assigned ? { unawaited: true } : {}),
+      ...(unawaited ? { unawaited: true } : {}),
     },
   };
 }
 
+/** Where a call's result is kept, when a transaction in it could be tracked there. */
+type ResultHold =
+  /** `const t = await begin()`, `const [t, error] = await begin()`; without `await`: `const [t, error] = begin()`. */
+  | { kind: 'declarator'; node: TSESTree.VariableDeclarator; awaited: boolean }
+  /** `t = await begin()`. */
+  | { kind: 'assignment'; node: TSESTree.AssignmentExpression & { left: TSESTree.Identifier } }
+  /** `save(data, await begin())`: handed straight to a call, never bound. */
+  | { kind: 'argument'; call: TSESTree.CallExpression; index: number }
+  /** `begin().then((t) => …)`. */
+  | { kind: 'then'; callback: FunctionNode; param: TSESTree.Identifier };
+
 /**
- * How the caller holds what `call` returns, where a transaction in it could be tracked: awaited and bound to a name
- * (`const t = await begin()`, `t = await begin()`, `const [t, error] = await begin()`) or handed straight to a call
- * (`save(data, await begin())`), chained (`begin().then((t) => …)`), or bound without `await`
- * (`const [t, error] = begin()`). Null for any other use (the result dropped, returned, destructured as an object,
- * stored in a property, tested): scopeOf and handedStraight build nothing from those whatever the callee is, so the
- * callee, which may live in another module, is never resolved for them. The shapes mirror unmanagedBinding,
- * handedStraight and unawaitedScope exactly.
+ * How the caller keeps what `call` returns, where a transaction in it could be tracked (type-only wrappers aside), or
+ * null for any other use (dropped, returned, destructured as an object, stored in a property, tested): scopes, leaks
+ * and hand-overs are built from these shapes only, so for any other the callee, which may live in another module, is
+ * never resolved.
  */
-function resultHolder(call: TSESTree.CallExpression): 'awaited' | 'chained' | 'unawaited' | null {
-  let node: TSESTree.Node = call;
-  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
+function heldBy(call: TSESTree.CallExpression): ResultHold | null {
+  const node = outermostWrapper(call);
   const parent = node.parent;
-  if (parent === undefined) return null;
-  if (parent.type === AST_NODE_TYPES.AwaitExpression) {
-    let outer: TSESTree.Node = parent;
-    while (outer.parent != null && isTransparentWrapper(outer.parent)) outer = outer.parent;
-    const holder = outer.parent;
+  if (parent?.type === AST_NODE_TYPES.AwaitExpression) {
+    const awaited = outermostWrapper(parent);
+    const holder = awaited.parent;
     switch (holder?.type) {
       case AST_NODE_TYPES.VariableDeclarator:
-        return holder.init === outer && (holder.id.type === AST_NODE_TYPES.Identifier || holder.id.type === AST_NODE_TYPES.ArrayPattern) ? 'awaited' : null;
+        return holder.init === awaited && (holder.id.type === AST_NODE_TYPES.Identifier || holder.id.type === AST_NODE_TYPES.ArrayPattern)
+          ? { kind: 'declarator', node: holder, awaited: true }
+          : null;
       case AST_NODE_TYPES.AssignmentExpression:
-        return holder.operator === '=' && holder.right === outer && holder.left.type === AST_NODE_TYPES.Identifier ? 'awaited' : null;
-      case AST_NODE_TYPES.CallExpression:
-        return holder.arguments.includes(outer as TSESTree.CallExpressionArgument) ? 'awaited' : null;
+        return holder.operator === '=' && holder.right === awaited && holder.left.type === AST_NODE_TYPES.Identifier
+          ? { kind: 'assignment', node: holder as TSESTree.AssignmentExpression & { left: TSESTree.Identifier } }
+          : null;
+      case AST_NODE_TYPES.CallExpression: {
+        const index = holder.arguments.indexOf(awaited as TSESTree.CallExpressionArgument);
+        return index === -1 ? null : { kind: 'argument', call: holder, index };
+      }
       default:
         return null;
     }
   }
-  if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node && memberName(parent) === 'then') {
+  if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node && memberName(parent) === 'then') {
     const thenCall = parent.parent;
     const callback = thenCall.type === AST_NODE_TYPES.CallExpression && thenCall.callee === parent ? thenCall.arguments[0] : undefined;
-    return callback !== undefined && isFunctionNode(callback) && callback.params[0]?.type === AST_NODE_TYPES.Identifier ? 'chained' : null;
+    if (callback === undefined || !isFunctionNode(callback)) return null;
+    const [param] = callback.params;
+    return param?.type === AST_NODE_TYPES.Identifier ? { kind: 'then', callback, param } : null;
   }
-  if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node) {
-    // unawaitedScope reads the declarator as the call's own parent.
-    return node === call && (parent.id.type === AST_NODE_TYPES.Identifier || parent.id.type === AST_NODE_TYPES.ArrayPattern) ? 'unawaited' : null;
+  // Without `await`, only as the declarator's own initializer (what unawaitedScope reads).
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === call) {
+    return parent.id.type === AST_NODE_TYPES.Identifier || parent.id.type === AST_NODE_TYPES.ArrayPattern ? { kind: 'declarator', node: parent, awaited: false } : null;
   }
   return null;
 }
@@ -706,25 +719,15 @@ const TRANSACTION_MEMBERS = new Set([
  * begins one. Only a name written once, by this call, counts; a tuple (`const [t, error] = …`) does not, nor a promise
  * bound without `await`, where a transaction's use (`t.commit()` on the promise) is the bug its report names.
  */
-function refutedByUse(analysis: SequelizeAnalysis, call: TSESTree.CallExpression, held: 'awaited' | 'chained' | 'unawaited'): boolean {
+function refutedByUse(analysis: SequelizeAnalysis, held: ResultHold): boolean {
   // A promise bound without `await` and used as the transaction (`t.commit()`) is the bug the rule reports there.
-  if (held === 'unawaited') return false;
-  let node: TSESTree.Node = call;
-  while (node.parent != null && (isTransparentWrapper(node.parent) || (held === 'awaited' && node.parent.type === AST_NODE_TYPES.AwaitExpression))) {
-    node = node.parent;
-  }
-  const parent = node.parent;
-  let id: TSESTree.Node | null = null;
-  if (held === 'chained' && parent?.type === AST_NODE_TYPES.MemberExpression && parent.parent.type === AST_NODE_TYPES.CallExpression) {
-    const callback = parent.parent.arguments[0];
-    id = callback !== undefined && isFunctionNode(callback) ? (callback.params[0] ?? null) : null;
-  } else if (parent?.type === AST_NODE_TYPES.VariableDeclarator) id = parent.id;
-  else if (parent?.type === AST_NODE_TYPES.AssignmentExpression) id = parent.left;
-  if (id?.type !== AST_NODE_TYPES.Identifier) return false;
+  if (held.kind === 'argument' || (held.kind === 'declarator' && !held.awaited)) return false;
+  const id = held.kind === 'then' ? held.param : held.kind === 'assignment' ? held.node.left : held.node.id;
+  if (id.type !== AST_NODE_TYPES.Identifier) return false;
   const variable = findVariable(analysis.host, id);
   if (variable === null) return false;
   const writes = variable.references.filter((reference) => reference.isWrite());
-  if (held === 'chained' ? writes.length > 0 : writes.length !== 1 || writes[0]?.identifier !== id) return false;
+  if (held.kind === 'then' ? writes.length > 0 : writes.length !== 1 || writes[0]?.identifier !== id) return false;
   const reads = variable.references.filter((reference) => !reference.isWrite()).map((reference) => reference.identifier);
   return reads.some((read) => throwsOnUse(read)) && reads.every((read) => throwsOnUse(read) || saysNothing(read));
 }
@@ -845,15 +848,10 @@ function scopeOf(
  */
 function handedStraight(analysis: SequelizeAnalysis, found: TransactionCall & { form: 'unmanaged' }, names: TransactionHelperNames): OrphanTransaction | null {
   if (found.helper?.tupleIndex !== undefined || found.helper?.unawaited === true) return null;
-  let node: TSESTree.Node = found.call;
-  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
-  if (node.parent?.type !== AST_NODE_TYPES.AwaitExpression) return null;
-  node = node.parent;
-  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
-  const call = node.parent;
-  if (call?.type !== AST_NODE_TYPES.CallExpression) return null;
-  const index = call.arguments.indexOf(node as TSESTree.CallExpressionArgument);
-  if (index === -1 || argumentUse(analysis, call, index, names) !== 'forward') return null;
+  const held = heldBy(found.call);
+  if (held?.kind !== 'argument') return null;
+  const { call, index } = held;
+  if (argumentUse(analysis, call, index, names) !== 'forward') return null;
   // A query given the transaction as an argument (`Model.findAll(await begin())`) is no function that forwards it.
   if (queryCall(analysis, call) !== null) return null;
   return {
@@ -896,48 +894,24 @@ function unmanagedBinding(
   | { kind: 'declarator'; node: TSESTree.VariableDeclarator; variable: Variable }
   | { kind: 'then'; node: FunctionNode; variable: Variable }
   | null {
-  let node: TSESTree.Node = call;
-  while (node.parent != null && isTransparentWrapper(node.parent)) node = node.parent;
-  const parent = node.parent;
-  if (parent === undefined) return null;
-  if (parent.type === AST_NODE_TYPES.AwaitExpression) {
-    let outer: TSESTree.Node = parent;
-    while (outer.parent != null && isTransparentWrapper(outer.parent)) outer = outer.parent;
-    const holder = outer.parent;
-    if (tupleIndex !== undefined) {
-      // `const [transaction, errorTransaction] = await createTransaction(db, res)`
-      if (holder?.type !== AST_NODE_TYPES.VariableDeclarator || holder.init !== outer || holder.id.type !== AST_NODE_TYPES.ArrayPattern) return null;
-      const element = holder.id.elements[tupleIndex];
-      if (element?.type !== AST_NODE_TYPES.Identifier) return null;
-      const variable = findVariable(analysis.host, element);
-      return variable === null ? null : { kind: 'declarator', node: holder, variable };
-    }
-    if (holder?.type === AST_NODE_TYPES.VariableDeclarator && holder.init === outer && holder.id.type === AST_NODE_TYPES.Identifier) {
-      const variable = findVariable(analysis.host, holder.id);
-      return variable === null ? null : { kind: 'declarator', node: holder, variable };
-    }
-    if (
-      holder?.type === AST_NODE_TYPES.AssignmentExpression &&
-      holder.operator === '=' &&
-      holder.right === outer &&
-      holder.left.type === AST_NODE_TYPES.Identifier
-    ) {
-      const variable = findVariable(analysis.host, holder.left);
-      return variable === null ? null : { kind: 'assignment', node: holder, variable };
-    }
-    return null;
+  const held = heldBy(call);
+  if (held === null) return null;
+  if (held.kind === 'then') {
+    // `sequelize.transaction().then((t) => …)`
+    const variable = findVariable(analysis.host, held.param);
+    return variable === null ? null : { kind: 'then', node: held.callback, variable };
   }
-  // `sequelize.transaction().then((t) => …)`
-  if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node && memberName(parent) === 'then') {
-    const thenCall = parent.parent;
-    const callback = thenCall.type === AST_NODE_TYPES.CallExpression && thenCall.callee === parent ? thenCall.arguments[0] : undefined;
-    if (callback === undefined || !isFunctionNode(callback)) return null;
-    const [param] = callback.params;
-    if (param?.type !== AST_NODE_TYPES.Identifier) return null;
-    const variable = findVariable(analysis.host, param);
-    return variable === null ? null : { kind: 'then', node: callback, variable };
+  if (held.kind === 'assignment') {
+    if (tupleIndex !== undefined) return null;
+    const variable = findVariable(analysis.host, held.node.left);
+    return variable === null ? null : { kind: 'assignment', node: held.node, variable };
   }
-  return null;
+  if (held.kind !== 'declarator' || !held.awaited) return null;
+  // `const [transaction, errorTransaction] = await createTransaction(db, res)`
+  const id = tupleIndex === undefined ? held.node.id : held.node.id.type === AST_NODE_TYPES.ArrayPattern ? held.node.id.elements[tupleIndex] : null;
+  if (id?.type !== AST_NODE_TYPES.Identifier) return null;
+  const variable = findVariable(analysis.host, id);
+  return variable === null ? null : { kind: 'declarator', node: held.node, variable };
 }
 
 function isTransparentWrapper(node: TSESTree.Node): boolean {
