@@ -28,7 +28,7 @@ import {
   sequelizeAnalysis,
 } from '../lib/project/sequelize-instances';
 import { helperNames, helperQueries, mentionsTransaction, queryInstance, TRANSACTION_HELPERS_SCHEMA } from '../lib/project/transaction-helpers';
-import { innermostScopeFinder, trackTransactions } from '../lib/project/transaction-scopes';
+import { innermostScopeFinder, mayHoldTransactionScope, trackTransactions } from '../lib/project/transaction-scopes';
 
 export interface RequireTransactionOptionOptions {
   cls: 'auto' | boolean;
@@ -201,7 +201,8 @@ export default createRule<Options, MessageIds>({
     const { cls, instancePattern, transactionHelpers } = { ...DEFAULT_OPTIONS, ...options };
     const names = helperNames(transactionHelpers);
     const { sourceCode } = context;
-    if (!/transaction/iu.test(sourceCode.text) && names.begin.length === 0) return {};
+    // No listeners (ESLint skips the rule) where no transaction scope can be: most files.
+    if (names.begin.length === 0 && !mayHoldTransactionScope(sourceCode.text)) return {};
     const analysis = sequelizeAnalysis(context, instancePattern);
     const candidates: TSESTree.CallExpression[] = [];
     const fileCls = fileUsesCls(sourceCode.text);

@@ -273,6 +273,26 @@ export function trackTransactions(
 /** Parameter names that say "a transaction": `t`, `tx`, `trx`, `transaction`, `sqlTransaction`, `dbTransaction`. */
 const TRANSACTION_PARAMETER = /^(?:t|tx|trx|transaction|\w+Transaction)$/u;
 
+/** White space and comments between two tokens. */
+const GAP = String.raw`(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*\n)*`;
+
+/**
+ * A parameter named `t`, `tx` or `trx` as it can be written: after `(` or `,` and before `,`, `)`, `:` or `?` (a type),
+ * or before `=>`. The other transaction parameter names contain `transaction`.
+ */
+const SHORT_TRANSACTION_PARAMETER = new RegExp(`[(,]${GAP}(?:t|tx|trx)${GAP}[,):?]|\\b(?:t|tx|trx)${GAP}=>`, 'u');
+
+/**
+ * Can a file with this text hold a transaction scope (see {@link TRANSACTION_PARAMETER})? A cheap test on the text
+ * before any listener is registered: `transaction` anywhere (a `transaction()` call, `{ transaction: t }`,
+ * `req.transaction`, a `…Transaction` name), or a parameter named `t`, `tx` or `trx`, which a function proves a
+ * transaction by passing it on to a project function that uses it as one (Shop-Backend-express's
+ * `updateStock(items, operation, t)`, in a file that never says "transaction").
+ */
+export function mayHoldTransactionScope(text: string): boolean {
+  return /transaction/iu.test(text) || SHORT_TRANSACTION_PARAMETER.test(text);
+}
+
 /**
  * A function that receives a transaction (`const assingCategory = async (product, categoryId, t) => …`): proven when
  * the parameter, never reassigned, is used as one in the function's own code (see `usedAsTransaction`). Its body is
