@@ -4,6 +4,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 import type { AnalysisHost } from '../file-analysis/ast';
 
@@ -61,7 +62,7 @@ const folderFiles = new Map<string, { epoch: number; files: Set<string> | null }
 function isFile(filename: string): boolean {
   // While linting goes on, a folder is listed once per epoch and names are looked up in the listing; outside a lint
   // (every call its own epoch) one stat is cheaper than a listing.
-  if (Date.now() - epoch.lastUsed <= FRESHNESS_MS) {
+  if (!isPause(Date.now())) {
     const folder = path.dirname(filename);
     let listed = folderFiles.get(folder);
     if (listed?.epoch !== epoch.id) {
@@ -162,21 +163,43 @@ const cache = new Map<string, CacheEntry>();
 export const FRESHNESS_MS = 1000;
 
 let epochs = 0;
-let epoch = { id: 0, lastUsed: Number.NEGATIVE_INFINITY };
+let epoch = { id: 0, lastUsed: Number.NEGATIVE_INFINITY, idleAt: 0 };
+
+/** Milliseconds this thread's event loop has waited (for I/O, timers, the next request) since it started. */
+const loopIdle = (): number => performance.eventLoopUtilization().idle;
 
 /**
- * The current epoch while linting goes on (noteLintedFile keeps it alive); outside a lint (doctor, the codemod,
- * a test that rewrites files) every call is an epoch of its own, so every read compares the file with the disk.
+ * Has linting paused? Not before FRESHNESS_MS since the project model was last used, and not while the thread was
+ * busy all along: a CLI run on a loaded machine can take longer than that between two uses (ESLint parsing the next
+ * file, a garbage collection, the process waiting for a core) without any pause, and a new epoch there would drop
+ * every per-epoch answer in the middle of a run (a lint of one file of a large project paid for the whole import
+ * graph again on every call). A pause is time the thread waited: an editor between two lints, a test awaiting a
+ * timer. Outside a lint (no file noted yet) every call is a pause.
+ */
+function isPause(now: number): boolean {
+  if (now - epoch.lastUsed <= FRESHNESS_MS) return false;
+  if (epoch.lastUsed === Number.NEGATIVE_INFINITY) return true;
+  return loopIdle() - epoch.idleAt >= FRESHNESS_MS / 2;
+}
+
+/**
+ * The current epoch while linting goes on (noteLintedFile keeps it alive, and so does every use of the project
+ * model within it); outside a lint (doctor, the codemod, a test that rewrites files) every call is an epoch of its
+ * own, so every read compares the file with the disk.
  */
 export function projectEpoch(): number {
-  if (Date.now() - epoch.lastUsed <= FRESHNESS_MS) return epoch.id;
+  const now = Date.now();
+  if (!isPause(now)) {
+    epoch.lastUsed = now;
+    return epoch.id;
+  }
   epochs += 1;
   return epochs;
 }
 
 function newEpoch(now: number): void {
   epochs += 1;
-  epoch = { id: epochs, lastUsed: now };
+  epoch = { id: epochs, lastUsed: now, idleAt: loopIdle() };
 }
 
 /**
@@ -188,8 +211,11 @@ function newEpoch(now: number): void {
  */
 export function noteLintedFile(filename: string, text?: string): void {
   const now = Date.now();
-  if (now - epoch.lastUsed > FRESHNESS_MS) newEpoch(now);
-  else epoch.lastUsed = now;
+  if (isPause(now)) newEpoch(now);
+  else {
+    epoch.lastUsed = now;
+    epoch.idleAt = loopIdle();
+  }
   const cached = cache.get(filename);
   if (cached === undefined || (text !== undefined && cached.text === text)) return;
   let stats;
@@ -296,7 +322,7 @@ export function clearProjectModuleCache(): void {
   cache.clear();
   resolutions.clear();
   folderFiles.clear();
-  epoch = { id: 0, lastUsed: Number.NEGATIVE_INFINITY };
+  epoch = { id: 0, lastUsed: Number.NEGATIVE_INFINITY, idleAt: 0 };
 }
 
 type Parse = (text: string, filename: string) => TSESTree.Program;
