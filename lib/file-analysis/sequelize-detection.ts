@@ -208,3 +208,124 @@ function isNodeRequire(host: AnalysisHost, callee: TSESTree.Identifier): boolean
     (factory.type === AST_NODE_TYPES.MemberExpression && memberName(factory) === 'createRequire')
   );
 }
+
+//------------------------------------------------------------------------------
+// The text test: can a module hold a construction at all?
+//------------------------------------------------------------------------------
+
+/** A quoted Sequelize package name, the way an import or a `require` writes it. */
+const PACKAGE_STRING = /(['"`])(?:sequelize|sequelize-typescript|@sequelize\/core)\1/gu;
+/** Read right before the string: the end of an import clause (`import … from`), of a re-export, a `require(`. */
+const IMPORT_CLAUSE_BEFORE = /\bimport\s+(type\s+)?([^;'"`]*?)\s*from\s*$/u;
+const REEXPORT_BEFORE = /\bexport\s+[^;'"`]*?from\s*$/u;
+const REQUIRE_BEFORE = /\brequire\s*\(\s*$/u;
+/** `const S =`, `let S =`, `var S =`, TypeScript's `import S =`, right before `require(`. */
+const BOUND_REQUIRE = /(?:\b(?:const|let|var)|\bimport)\s+([\w$]+)\s*=\s*$/u;
+/** `const { Sequelize: S, Op } =` right before `require(` (one level of destructuring). */
+const DESTRUCTURED_REQUIRE = /\b(?:const|let|var)\s*\{([^{}'"`;]*)\}\s*=\s*$/u;
+/** After `require('sequelize'`: the call closes, then a member (`.Sequelize`), or the statement goes on. */
+const AFTER_REQUIRE = /^\s*\)\s*(?:(?:\?\.|\.)\s*([\w$]+))?/u;
+/** `const { … }` right before ` = S`: a one-level destructuring. */
+const DESTRUCTURING_BEFORE = /\b(?:const|let|var)\s*\{([^{}]*)\}\s*$/u;
+/** Any other call of the string (`createRequire`'s function, `jest.mock`, `import(`): not read here. */
+const CALLED_BEFORE = /(?:[\w$)\]]|\bimport)\s*\(\s*$/u;
+
+/** `[\w$]` boundaries, since `\b` does not see `$` as a word character. */
+function nameUse(name: string): string {
+  return `(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`;
+}
+
+/**
+ * The local names an import clause (`S`, `S, { … }`, `* as lib`, `{ Sequelize as S, Op }`) binds to what can be the
+ * Sequelize class (the default or whole module, a namespace whose `.Sequelize` is it, the `Sequelize` export), or
+ * null when the clause is not one this test reads.
+ */
+function importClauseNames(clause: string): string[] | null {
+  const names: string[] = [];
+  const match = /^(?:([\w$]+)\s*(?:,\s*|$))?(?:\*\s*as\s+([\w$]+)|\{([^{}]*)\})?$/u.exec(clause.trim());
+  if (match === null) return null;
+  const [, defaultName, namespace, named] = match;
+  if (defaultName !== undefined) names.push(defaultName);
+  if (namespace !== undefined) names.push(namespace);
+  for (const part of named?.split(',') ?? []) {
+    const entry = /^\s*(type\s+)?(?:(['"])([^'"]*)\2|([\w$]+))(?:\s+as\s+([\w$]+))?\s*$/u.exec(part);
+    if (entry === null) {
+      if (part.trim() === '') continue;
+      return null;
+    }
+    const [, type, , quoted, imported, local] = entry;
+    if (type !== undefined) continue;
+    const name = quoted ?? imported;
+    if (name === 'Sequelize' || name === 'default') names.push(local ?? (name));
+  }
+  return names;
+}
+
+/**
+ * Can `text` (a module's source) hold a Sequelize construction that `sequelizeConstructorModule` recognises, or a
+ * class that extends the Sequelize class? A cheap test for load gates: false only when provably not. That function
+ * only follows bindings inside the module back to an import or `require` of a Sequelize package, `const` aliases,
+ * and classes that extend such a binding; so the module must import one, and one of the local names it binds to
+ * what can be the class must be used as `new S`, `new S.Sequelize`, `extends S`, or bound again (`= S`, `= S.default`,
+ * `= { Sequelize } = S`). Any import of a Sequelize package in a shape this test does not read (a dynamic
+ * `import()`, a `require` through another function, destructuring it cannot follow) counts as "may construct".
+ * Escapes that spell a name are the caller's to decode (see load-gates' text tests).
+ */
+export function mayConstructSequelize(text: string): boolean {
+  if (!/\b(?:new|extends)\b/u.test(text)) return false;
+  const names = new Set<string>();
+  for (const match of text.matchAll(PACKAGE_STRING)) {
+    const at = match.index;
+    const before = text.slice(Math.max(0, at - 500), at);
+    const clause = IMPORT_CLAUSE_BEFORE.exec(before);
+    if (clause !== null) {
+      if (clause[1] !== undefined) continue;
+      const bound = importClauseNames(clause[2] as string);
+      if (bound === null) return true;
+      for (const name of bound) names.add(name);
+      continue;
+    }
+    if (REEXPORT_BEFORE.test(before)) continue;
+    const required = REQUIRE_BEFORE.exec(before);
+    if (required !== null) {
+      const head = before.slice(0, required.index);
+      const member = AFTER_REQUIRE.exec(text.slice(at + match[0].length))?.[1];
+      const bound = BOUND_REQUIRE.exec(head);
+      if (bound !== null) {
+        if (member === undefined || member === 'Sequelize' || member === 'default') names.add(bound[1] as string);
+        continue;
+      }
+      const destructured = DESTRUCTURED_REQUIRE.exec(head);
+      if (destructured !== null && member === undefined) {
+        for (const part of (destructured[1] as string).split(',')) {
+          const entry = /^\s*([\w$]+)\s*(?::\s*([\w$]+))?\s*(?:=[^,]*)?$/u.exec(part);
+          if (entry === null) {
+            if (part.trim() === '') continue;
+            return true;
+          }
+          if (entry[1] === 'Sequelize' || entry[1] === 'default') names.add(entry[2] ?? (entry[1]));
+        }
+        continue;
+      }
+      // `new (require('sequelize'))()`, `module.exports = require('sequelize')`, `f(require('sequelize'))`.
+      return true;
+    }
+    if (CALLED_BEFORE.test(before) || /\bfrom\s*$/u.test(before)) return true;
+    // Anywhere else (an object key, a message, `dialectModule` options): not an import.
+  }
+  for (const name of names) {
+    const use = nameUse(name);
+    // `new S(`, `new (S as any)(`, `new S.Sequelize(`, `extends S`; `= S`, `= S.default`, `{ Sequelize: X } = S`,
+    // but not `==`, `=>`, and not `= S.literal(…)`, `= S.Op` (a member other than the class).
+    const constructs = new RegExp(`\\b(?:new|extends)\\s*(?:\\(\\s*)*(?:<[^>]*>\\s*)?${use}`, 'u');
+    if (constructs.test(text)) return true;
+    const bound = new RegExp(`(?<![=!<>])=\\s*(?:\\(\\s*)*${use}(?!\\s*(?:\\(|(?:\\?\\.|\\.)\\s*(?!(?:Sequelize|default)(?![\\w$]))[\\w$]))`, 'gu');
+    for (const binding of text.matchAll(bound)) {
+      // `const { Op, DataTypes } = S` takes members, not the class (a rest element or a `Sequelize` key may).
+      const pattern = DESTRUCTURING_BEFORE.exec(text.slice(Math.max(0, binding.index - 500), binding.index));
+      if (pattern !== null && !/\.\.\.|(?<![\w$])(?:Sequelize|default)(?![\w$])/u.test(pattern[1] as string)) continue;
+      return true;
+    }
+  }
+  return false;
+}
