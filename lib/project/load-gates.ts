@@ -40,7 +40,7 @@ const ESCAPE = /\\(?:u\{([0-9a-fA-F]+)\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|([0
  * test is also run on it, so a name spelled with escapes is seen. (Decoding outside strings and identifiers, in a
  * regular expression's `\1`, only adds text: a test can only match more often.)
  */
-function decodedEscapes(text: string): string | null {
+export function decodedEscapes(text: string): string | null {
   if (!text.includes('\\')) return null;
   let changed = false;
   const decoded = text.replace(ESCAPE, (whole: string, braced?: string, unicode?: string, hex?: string, octal?: string, continuation?: string) => {
@@ -52,8 +52,8 @@ function decodedEscapes(text: string): string | null {
   return changed ? decoded : null;
 }
 
-/** Per module and epoch: the project files its text may load. */
-const edgeCache = new Map<string, { epoch: number; text: string; targets: string[] | null }>();
+/** Per module and epoch: the project files its text may load, by the specifier that names each. */
+const edgeCache = new Map<string, { epoch: number; text: string; specifiers: Map<string, string> | null; targets: string[] | null }>();
 
 const QUOTES = new Set([0x22, 0x27, 0x60]);
 
@@ -82,15 +82,10 @@ function quotedStartingWith(text: string, start: string, found: Set<string>): bo
   return true;
 }
 
-/**
- * The project files `filename` may load by any string specifier written in `text`: a superset of what the
- * analysis follows (relative specifiers and tsconfig `paths` aliases); null when a string that may be a specifier
- * holds an escape (the gate then stays open).
- */
-export function possibleImports(filename: string, text: string): string[] | null {
+function edgesOf(filename: string, text: string): { specifiers: Map<string, string> | null; targets: string[] | null } {
   const current = projectEpoch();
   const cached = edgeCache.get(filename);
-  if (cached?.epoch === current && cached.text === text) return cached.targets;
+  if (cached?.epoch === current && cached.text === text) return cached;
   const specifiers = new Set<string>();
   // `.` and `..` alone, `./x`, `../x`: every relative specifier starts with a dot.
   let readable = quotedStartingWith(text, '.', specifiers);
@@ -102,17 +97,36 @@ export function possibleImports(filename: string, text: string): string[] | null
     readable = quotedStartingWith(text, prefix, specifiers) && readable;
   }
   if (!readable) {
-    edgeCache.set(filename, { epoch: current, text, targets: null });
-    return null;
+    const entry = { epoch: current, text, specifiers: null, targets: null };
+    edgeCache.set(filename, entry);
+    return entry;
   }
   const targets: string[] = [];
+  const resolved = new Map<string, string>();
   for (const specifier of specifiers) {
     if (!isRelativeSpecifier(specifier) && aliases === null) continue;
     const target = resolveProjectSpecifier(filename, specifier);
-    if (target !== null && target !== filename && !targets.includes(target)) targets.push(target);
+    if (target === null || target === filename) continue;
+    resolved.set(specifier, target);
+    if (!targets.includes(target)) targets.push(target);
   }
-  edgeCache.set(filename, { epoch: current, text, targets });
-  return targets;
+  const entry = { epoch: current, text, specifiers: resolved, targets };
+  edgeCache.set(filename, entry);
+  return entry;
+}
+
+/**
+ * The project files `filename` may load by any string specifier written in `text`: a superset of what the
+ * analysis follows (relative specifiers and tsconfig `paths` aliases); null when a string that may be a specifier
+ * holds an escape (the gate then stays open).
+ */
+export function possibleImports(filename: string, text: string): string[] | null {
+  return edgesOf(filename, text).targets;
+}
+
+/** The same edges as possibleImports, each with the specifier string that names it (a target may have several). */
+export function possibleSpecifiers(filename: string, text: string): ReadonlyMap<string, string> | null {
+  return edgesOf(filename, text).specifiers;
 }
 
 /** Per question: the answers of this epoch, per module. */
@@ -162,7 +176,7 @@ export function mayLeadTo(filename: string, question: GateQuestion): boolean {
 }
 
 /** The question's text test, on the text as written and with its escapes written out. */
-function holds(question: GateQuestion, filename: string, text: string): boolean {
+export function holds(question: GateQuestion, filename: string, text: string): boolean {
   if (question.holds(filename, text)) return true;
   const decoded = decodedEscapes(text);
   return decoded !== null && question.holds(filename, decoded);

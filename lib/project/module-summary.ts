@@ -25,11 +25,13 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { DefinitionType } from '@typescript-eslint/scope-manager';
 
+import type { NamesQuestion } from './name-gates';
 import type { ProjectModule } from './project-modules';
 
 import { findVariable, hostFromSourceCode, patternPath, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
 import { requiredModule } from '../file-analysis/sequelize-detection';
 import { resolveProjectSpecifier } from './import-graph';
+import { mayProvide } from './name-gates';
 import { loadProjectModule, moduleExports } from './project-modules';
 
 /** One kind of fact about a module. */
@@ -122,15 +124,22 @@ export interface Located {
  * What `node` (an expression of `module`) refers to, as far as syntax proves: a local definition (function,
  * class, object literal, other expression) in this or another project module, or null. Follows `const`
  * bindings, destructuring, `require`/`import` of project modules, re-exports and object-literal members, at
- * most `MAX_MODULE_HOPS` module boundaries.
+ * most `MAX_MODULE_HOPS` module boundaries. With `gate`, a module the question's name gate closes is not loaded:
+ * the answer is what the question could use (see lib/project/name-gates), not every definition.
  */
-export function resolveReference(module: ProjectModule, node: TSESTree.Node, hops = 0): Located | null {
-  return resolvePath(module, node, [], hops, new Set());
+export function resolveReference(module: ProjectModule, node: TSESTree.Node, hops = 0, gate?: NamesQuestion): Located | null {
+  return resolvePath(module, node, [], hops, { seen: new Set(), gate });
 }
 
 /** The value `reference` names from `module` (the importing module), or null. */
-export function resolveImport(module: ProjectModule, reference: ImportReference, hops = 0): Located | null {
-  return importedValue(module, reference.specifier, reference.path, hops, new Set());
+export function resolveImport(module: ProjectModule, reference: ImportReference, hops = 0, gate?: NamesQuestion): Located | null {
+  return importedValue(module, reference.specifier, reference.path, hops, { seen: new Set(), gate });
+}
+
+/** One resolution: the nodes it went through, and the question whose name gate decides which modules it may load. */
+interface Resolution {
+  seen: Set<TSESTree.Node>;
+  gate: NamesQuestion | undefined;
 }
 
 /** A symbolic reference for `node` when it is (a member of) an imported project module, else null. */
@@ -170,20 +179,20 @@ export function importReferenceOf(module: ProjectModule, raw: TSESTree.Node): Im
   return base === null ? null : { specifier: base.specifier, path: [...base.path, ...located.path] };
 }
 
-function resolvePath(module: ProjectModule, raw: TSESTree.Node, path: string[], hops: number, seen: Set<TSESTree.Node>): Located | null {
+function resolvePath(module: ProjectModule, raw: TSESTree.Node, path: string[], hops: number, walk: Resolution): Located | null {
   const node = skipTypeWrappers(raw);
-  if (seen.has(node) || seen.size > 64) return null;
-  seen.add(node);
+  if (walk.seen.has(node) || walk.seen.size > 64) return null;
+  walk.seen.add(node);
   switch (node.type) {
     case AST_NODE_TYPES.Identifier:
-      return resolveIdentifier(module, node, path, hops, seen);
+      return resolveIdentifier(module, node, path, hops, walk);
     case AST_NODE_TYPES.MemberExpression: {
       const key = node.property.type === AST_NODE_TYPES.PrivateIdentifier ? null : staticKeyName(node.property, node.computed);
-      return key === null ? null : resolvePath(module, node.object, [key, ...path], hops, seen);
+      return key === null ? null : resolvePath(module, node.object, [key, ...path], hops, walk);
     }
     case AST_NODE_TYPES.CallExpression: {
       const source = requiredModule(module.host, node);
-      return source === null ? (path.length === 0 ? { module, node } : null) : importedValue(module, source, path, hops, seen);
+      return source === null ? (path.length === 0 ? { module, node } : null) : importedValue(module, source, path, hops, walk);
     }
     case AST_NODE_TYPES.ObjectExpression: {
       if (path.length === 0) return { module, node };
@@ -196,7 +205,7 @@ function resolvePath(module: ProjectModule, raw: TSESTree.Node, path: string[], 
         }
         if (staticKeyName(property.key, property.computed) === key) found = property.value;
       }
-      return found === null ? null : resolvePath(module, found, rest, hops, seen);
+      return found === null ? null : resolvePath(module, found, rest, hops, walk);
     }
     case AST_NODE_TYPES.ClassDeclaration:
     case AST_NODE_TYPES.ClassExpression: {
@@ -219,7 +228,7 @@ function resolveIdentifier(
   node: TSESTree.Identifier,
   path: string[],
   hops: number,
-  seen: Set<TSESTree.Node>,
+  walk: Resolution,
 ): Located | null {
   const variable = findVariable(module.host, node);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
@@ -227,10 +236,10 @@ function resolveIdentifier(
   switch (def.type) {
     case DefinitionType.FunctionName:
     case DefinitionType.ClassName:
-      return resolvePath(module, def.node, path, hops, seen);
+      return resolvePath(module, def.node, path, hops, walk);
     case DefinitionType.ImportBinding: {
       const reference = importReferenceOf(module, node);
-      return reference === null ? null : importedValue(module, reference.specifier, [...reference.path, ...path], hops, seen);
+      return reference === null ? null : importedValue(module, reference.specifier, [...reference.path, ...path], hops, walk);
     }
     case DefinitionType.Variable: {
       const declarator = def.node;
@@ -239,7 +248,7 @@ function resolveIdentifier(
       if (def.parent.kind !== 'const' && variable.references.some((reference) => reference.isWrite() && reference.init !== true)) return null;
       const located = patternPath(declarator.id, def.name);
       if (located === null || located.defaultValue !== null) return null;
-      return resolvePath(module, declarator.init, [...located.path, ...path], hops, seen);
+      return resolvePath(module, declarator.init, [...located.path, ...path], hops, walk);
     }
     default:
       return null;
@@ -254,45 +263,47 @@ function importedValue(
   specifier: string,
   path: string[],
   hops: number,
-  seen: Set<TSESTree.Node>,
+  walk: Resolution,
 ): Located | null {
   if (hops >= MAX_MODULE_HOPS) return null;
   const filename = resolveProjectSpecifier(module.filename, specifier);
   if (filename === null) return null;
+  // A module that cannot lead to what the question looks for is not parsed for it (see lib/project/name-gates).
+  if (walk.gate !== undefined && !mayProvide(filename, walk.gate)) return null;
   const target = loadProjectModule(filename, WORTH_PARSING);
   if (target === null) return null;
-  return exportPath(target, path, hops + 1, seen);
+  return exportPath(target, path, hops + 1, walk);
 }
 
 /** `path` read from what `module` exports (`[]`: the whole module). */
-function exportPath(module: ProjectModule, path: string[], hops: number, seen: Set<TSESTree.Node>): Located | null {
+function exportPath(module: ProjectModule, path: string[], hops: number, walk: Resolution): Located | null {
   const exports = moduleExports(module);
   const [first, ...rest] = path;
   if (first === undefined) {
-    return exports.whole === null ? { module, node: module.ast } : resolvePath(module, exports.whole, [], hops, seen);
+    return exports.whole === null ? { module, node: module.ast } : resolvePath(module, exports.whole, [], hops, walk);
   }
   if (first === 'default') {
     const node = exports.defaultExport ?? exports.whole;
     if (node === null) return null;
-    return declarationValue(module, node, rest, hops, seen);
+    return declarationValue(module, node, rest, hops, walk);
   }
   const named = exports.named.get(first);
-  if (named !== undefined) return declarationValue(module, named, rest, hops, seen);
+  if (named !== undefined) return declarationValue(module, named, rest, hops, walk);
   const reexport = exports.reexports.get(first);
-  if (reexport !== undefined) return importedValue(module, reexport.specifier, [reexport.name, ...rest], hops, seen);
+  if (reexport !== undefined) return importedValue(module, reexport.specifier, [reexport.name, ...rest], hops, walk);
   for (const from of exports.starFrom) {
-    const found = importedValue(module, from, path, hops, seen);
+    const found = importedValue(module, from, path, hops, walk);
     if (found !== null) return found;
   }
   // `module.exports = { getDb }` / `module.exports = db` with members assigned later.
-  if (exports.whole !== null) return resolvePath(module, exports.whole, path, hops, seen);
+  if (exports.whole !== null) return resolvePath(module, exports.whole, path, hops, walk);
   return null;
 }
 
 /** An exported node: a declaration (`export function f`), an identifier, or an expression. */
-function declarationValue(module: ProjectModule, node: TSESTree.Node, path: string[], hops: number, seen: Set<TSESTree.Node>): Located | null {
+function declarationValue(module: ProjectModule, node: TSESTree.Node, path: string[], hops: number, walk: Resolution): Located | null {
   if (node.type === AST_NODE_TYPES.FunctionDeclaration || node.type === AST_NODE_TYPES.ClassDeclaration) {
-    return resolvePath(module, node, path, hops, seen);
+    return resolvePath(module, node, path, hops, walk);
   }
-  return resolvePath(module, node, path, hops, seen);
+  return resolvePath(module, node, path, hops, walk);
 }

@@ -8,13 +8,17 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 import { childNodes } from '../../lib/file-analysis/ast';
 import { mayConstructSequelize, sequelizeConstructorModule, sequelizeModuleMember } from '../../lib/file-analysis/sequelize-detection';
-import { loadProjectModule } from '../../lib/project/project-modules';
+import { calledFactory, FACTORY_GATE } from '../../lib/project/instance-factories';
+import { resolveReference } from '../../lib/project/module-summary';
+import { mayProvide, providedNames } from '../../lib/project/name-gates';
+import { clearProjectModuleCache, loadProjectModule, noteLintedFile, parseLog } from '../../lib/project/project-modules';
 import { sources } from '../source-files';
 
 const root = path.resolve(__dirname, '../..');
@@ -95,6 +99,143 @@ export function client() { return new GoogleClient(); }`;
     expect(missed).toEqual([]);
     expect(checked).toBeGreaterThan(50);
     expect(constructing).toBeGreaterThan(40);
+  });
+});
+
+describe('the factory gate (mayProvide with FACTORY_GATE) on projects', () => {
+  const projects: string[] = [];
+  afterAll(() => {
+    for (const project of projects) rmSync(project, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    parseLog.files = null;
+  });
+  const project = (files: Record<string, string>): string => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'name-gates-'));
+    projects.push(directory);
+    writeFileSync(path.join(directory, 'package.json'), '{ "name": "gates" }\n');
+    for (const [relative, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(directory, relative)), { recursive: true });
+      writeFileSync(path.join(directory, relative), text);
+    }
+    return directory;
+  };
+  /** calledFactory for the last call in `handler` of the linted file, and the files parsed meanwhile. */
+  const factoryOf = (directory: string, linted: string): { origin: string | null; line: number | null; parsed: string[] } => {
+    clearProjectModuleCache();
+    const filename = path.join(directory, linted);
+    noteLintedFile(filename);
+    const module = loadProjectModule(filename);
+    if (module === null) throw new Error(`${linted} does not parse`);
+    const calls: (TSESTree.CallExpression | TSESTree.NewExpression)[] = [];
+    const visit = (node: TSESTree.Node): void => {
+      if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) calls.push(node);
+      for (const child of childNodes(node)) visit(child);
+    };
+    visit(module.ast);
+    parseLog.files = [];
+    const origin = calledFactory(module, calls.at(-1) as TSESTree.CallExpression);
+    const parsed = parseLog.files.map((file) => path.relative(directory, file)).sort();
+    return { origin: origin === null ? null : path.relative(directory, origin.module.filename), line: origin?.construction.loc.start.line ?? null, parsed };
+  };
+  const gate = (directory: string, relative: string): boolean => mayProvide(path.join(directory, relative), FACTORY_GATE);
+
+  it('follows a re-export chain: export * of a module.exports = require, renamed by export { as }', () => {
+    const directory = project({
+      'db/factory.js': "const { Sequelize } = require('sequelize');\nexports.createDb = () => new Sequelize('sqlite::memory:');\n",
+      'db/index.js': "module.exports = require('./factory');\n",
+      'lib/index.mjs': "export * from './db.mjs';\n",
+      'lib/db.mjs': "export { createDb as makeDb } from '../db/index.js';\n",
+      'routes.mjs': "import { makeDb } from './lib/index.mjs';\nexport function handler() { return makeDb(); }\n",
+    });
+    const found = factoryOf(directory, 'routes.mjs');
+    expect(found).toMatchObject({ origin: 'db/factory.js', line: 2 });
+    expect(found.parsed).toEqual(['db/factory.js', 'db/index.js', 'lib/db.mjs', 'lib/index.mjs']);
+    expect([...providedNames(path.join(directory, 'lib/db.mjs'), FACTORY_GATE)]).toEqual(['makeDb']);
+  });
+
+  it('follows a wrapper of a wrapper in other modules, through an awaited local', () => {
+    const directory = project({
+      'config/db.js': "const Sequelize = require('sequelize');\nexports.connect = (url) => { const db = new Sequelize(url); return db; };\n",
+      'lib/tenant.js': "const { connect } = require('../config/db');\nexports.tenantDb = (id) => connect(`postgres://db/${id}`);\n",
+      'lib/request.js': "const tenant = require('./tenant');\nexports.dbFor = async (req) => {\n  const db = await tenant.tenantDb(req.tenantId);\n  return db;\n};\n",
+      'routes.js': "const { dbFor } = require('./lib/request');\nexports.handler = async (req) => dbFor(req);\n",
+    });
+    expect(factoryOf(directory, 'routes.js')).toMatchObject({ origin: 'config/db.js', line: 2 });
+    expect(gate(directory, 'lib/request.js')).toBe(true);
+  });
+
+  it('finds a factory reached only through a cycle between modules (the least fixed point, not a memoised miss)', () => {
+    // api.get -> store.build -> api.open -> pool.raw: `get` leads to a factory only once `build` does, which needs `open`.
+    const directory = project({
+      'pool.js': "const { Sequelize } = require('sequelize');\nexports.raw = () => new Sequelize('sqlite::memory:');\n",
+      'api.js': "const store = require('./store');\nconst pool = require('./pool');\nexports.get = () => store.build();\nexports.open = () => pool.raw();\nexports.name = 'api';\n",
+      'store.js': "const api = require('./api');\nexports.build = () => api.open();\nexports.label = () => api.name;\n",
+      'routes.js': "const { get } = require('./api');\nexports.handler = () => get();\n",
+    });
+    expect(factoryOf(directory, 'routes.js')).toMatchObject({ origin: 'pool.js', line: 2 });
+    // `get` and `open` lead (names of the requires that pass modules on whole may come along: a superset).
+    expect([...providedNames(path.join(directory, 'api.js'), FACTORY_GATE)]).toEqual(expect.arrayContaining(['get', 'open']));
+    expect([...providedNames(path.join(directory, 'api.js'), FACTORY_GATE)]).not.toContain('name');
+    expect([...providedNames(path.join(directory, 'store.js'), FACTORY_GATE)]).toEqual(expect.arrayContaining(['build']));
+    expect([...providedNames(path.join(directory, 'store.js'), FACTORY_GATE)]).not.toContain('label');
+  });
+
+  it('follows a default export factory and `module.exports = () => new Sequelize()`', () => {
+    const directory = project({
+      'db.mjs': "import { Sequelize } from 'sequelize';\nexport default function connect(url) {\n  return new Sequelize(url);\n}\n",
+      'pool.js': "const { Sequelize } = require('sequelize');\nmodule.exports = () => new Sequelize('sqlite::memory:');\n",
+      'esm-routes.mjs': "import open from './db.mjs';\nexport function handler() { return open(process.env.URL); }\n",
+      'cjs-routes.js': "const make = require('./pool');\nexports.handler = () => make();\n",
+    });
+    expect(factoryOf(directory, 'esm-routes.mjs')).toMatchObject({ origin: 'db.mjs', line: 3 });
+    expect(factoryOf(directory, 'cjs-routes.js')).toMatchObject({ origin: 'pool.js', line: 2 });
+    expect(providedNames(path.join(directory, 'pool.js'), FACTORY_GATE).has('*')).toBe(true);
+  });
+
+  it('does not parse an imported model class with many methods, nor the index that re-exports it (outline: Document.findByPk)', () => {
+    // outline's shape: every model reaches the module that constructs the one instance, but no model makes one.
+    const methods = Array.from({ length: 40 }, (_, index) => `  static find${index}(id) { return this.findOne({ where: { id } }); }`).join('\n');
+    const directory = project({
+      'storage/database.js': "const { Sequelize } = require('sequelize');\nfunction createDatabaseInstance(url) { return new Sequelize(url); }\nconst sequelize = createDatabaseInstance(process.env.DATABASE_URL);\nmodule.exports = { sequelize, createDatabaseInstance };\n",
+      'models/Document.js': `const { Model } = require('sequelize');\nconst { sequelize } = require('../storage/database');\nclass Document extends Model {\n${methods}\n}\nDocument.init({}, { sequelize });\nmodule.exports = Document;\n`,
+      'models/index.js': "exports.Document = require('./Document');\n",
+      'routes.js': "const { Document } = require('./models');\nexports.handler = async (id) => Document.findByPk(id);\n",
+    });
+    const found = factoryOf(directory, 'routes.js');
+    expect(found.origin).toBeNull();
+    // Only the module that constructs is read (to learn which of its names lead to a factory): none of the chain.
+    expect(found.parsed).toEqual(['storage/database.js']);
+    expect(gate(directory, 'models/index.js')).toBe(false);
+    expect(gate(directory, 'models/Document.js')).toBe(false);
+    expect([...providedNames(path.join(directory, 'storage/database.js'), FACTORY_GATE)]).toEqual(['createDatabaseInstance']);
+    // Without the gate the resolver parses both to find no static `findByPk`.
+    clearProjectModuleCache();
+    const routes = loadProjectModule(path.join(directory, 'routes.js'));
+    const call = routes?.ast.body.at(-1);
+    parseLog.files = [];
+    if (call?.type === AST_NODE_TYPES.ExpressionStatement && call.expression.type === AST_NODE_TYPES.AssignmentExpression && routes !== null) {
+      const arrow = call.expression.right as TSESTree.ArrowFunctionExpression;
+      resolveReference(routes, (arrow.body as TSESTree.CallExpression).callee);
+    }
+    expect(parseLog.files.map((file) => path.relative(directory, file)).sort()).toEqual(['models/Document.js', 'models/index.js']);
+  });
+
+  it('opens for a module that uses a factory through a class, or passes its module on whole', () => {
+    const directory = project({
+      'db.js': "const { Sequelize } = require('sequelize');\nclass Repo {\n  static connect(url) { return new Sequelize(url); }\n  static find(id) { return id; }\n}\nmodule.exports = Repo;\n",
+      // Uses a member that does not lead: closed.
+      'finder.js': "const Repo = require('./db');\nexports.find = (id) => Repo.find(id);\n",
+      // Uses one that does: open.
+      'connector.js': "const Repo = require('./db');\nexports.open = () => Repo.connect(process.env.URL);\n",
+      // Passes the class on: open (whoever imports it may call `connect`).
+      'facade.js': "const Repo = require('./db');\nmodule.exports = { Repo };\n",
+      'routes.js': "const { Repo } = require('./facade');\nexports.handler = () => Repo.connect(process.env.URL);\n",
+    });
+    expect(gate(directory, 'finder.js')).toBe(false);
+    expect(gate(directory, 'connector.js')).toBe(true);
+    expect(gate(directory, 'facade.js')).toBe(true);
+    expect(factoryOf(directory, 'routes.js')).toMatchObject({ origin: 'db.js', line: 3 });
   });
 });
 
