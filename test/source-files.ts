@@ -1,5 +1,5 @@
 /** Source files of a folder for tests that run analysis over real code (fixtures, examples, the app corpus, packages). */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Up to `limit` JavaScript and TypeScript sources under `directory` (no declarations, no node_modules, under 500 KB). */
@@ -23,4 +23,20 @@ export function sources(directory: string, limit: number): string[] {
   };
   walk(directory);
   return found;
+}
+
+/**
+ * Sources of the corpus of public apps (docs/benchmarks.md), when this machine has it (never committed): up to `limit`
+ * whose text `keep` accepts, in app and path order. Empty elsewhere.
+ */
+export function appCorpusSources(limit: number, keep: (text: string) => boolean): string[] {
+  try {
+    return readdirSync('/work/corpus/apps', { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => sources(path.join('/work/corpus/apps', entry.name), 4000))
+      .filter((file) => keep(readFileSync(file, 'utf8')))
+      .slice(0, limit);
+  } catch {
+    return [];
+  }
 }

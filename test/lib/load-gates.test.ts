@@ -7,7 +7,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { childNodes, findVariable, isFunctionNode, memberName, skipTypeWrappers 
 import { mayLeadTo, possibleImports } from '../../lib/project/load-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile } from '../../lib/project/project-modules';
 import { BEGINS_TRANSACTIONS, mayBeginTransaction } from '../../lib/project/transaction-helpers';
-import { sources } from '../source-files';
+import { appCorpusSources, sources } from '../source-files';
 
 const root = path.resolve(__dirname, '../..');
 const read = (relative: string): string => readFileSync(path.join(root, relative), 'utf8');
@@ -71,7 +71,7 @@ export const markAsPaid = (expense, options) => expense.update({ status: 'PAID' 
   });
 
   it('is true for every module where the parser finds a returned unmanaged transaction() (fixtures and the app corpus)', () => {
-    const files = [...sources(path.join(root, 'test/fixtures'), 400), ...sources(path.join(root, 'examples'), 100), ...corpusFiles(300)];
+    const files = [...sources(path.join(root, 'test/fixtures'), 400), ...sources(path.join(root, 'examples'), 100), ...appCorpusSources(300, (text) => text.includes('transaction'))];
     let checked = 0;
     let begins = 0;
     const missed: string[] = [];
@@ -170,17 +170,4 @@ function returnsUnmanagedTransaction(module: NonNullable<ReturnType<typeof loadP
   };
   visit(module.ast);
   return found;
-}
-
-/** The corpus of public apps (docs/benchmarks.md), when this machine has it: the files that mention transactions. */
-function corpusFiles(limit: number): string[] {
-  try {
-    return readdirSync('/work/corpus/apps', { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .flatMap((entry) => sources(path.join('/work/corpus/apps', entry.name), 4000))
-      .filter((file) => readFileSync(file, 'utf8').includes('transaction'))
-      .slice(0, limit);
-  } catch {
-    return [];
-  }
 }

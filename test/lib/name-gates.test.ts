@@ -8,7 +8,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import { calledFactory, FACTORY_GATE } from '../../lib/project/instance-factorie
 import { resolveReference } from '../../lib/project/module-summary';
 import { mayProvide, providedNames } from '../../lib/project/name-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile, parseLog } from '../../lib/project/project-modules';
-import { sources } from '../source-files';
+import { appCorpusSources, sources } from '../source-files';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -81,7 +81,7 @@ export function client() { return new GoogleClient(); }`;
       ...sources(path.join(root, 'test/fixtures'), 400),
       ...sources(path.join(root, 'test/codemods/corpus'), 400),
       ...sources(path.join(root, 'examples'), 100),
-      ...appCorpusFiles(300),
+      ...appCorpusSources(300, (text) => text.includes('sequelize') && /\b(?:new|extends)\b/u.test(text)),
     ];
     let checked = 0;
     let constructing = 0;
@@ -253,20 +253,4 @@ function constructs(module: NonNullable<ReturnType<typeof loadProjectModule>>): 
   };
   visit(module.ast);
   return found;
-}
-
-/** The corpus of public apps (docs/benchmarks.md), when this machine has it: files that mention Sequelize and `new`. */
-function appCorpusFiles(limit: number): string[] {
-  try {
-    return readdirSync('/work/corpus/apps', { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .flatMap((entry) => sources(path.join('/work/corpus/apps', entry.name), 4000))
-      .filter((file) => {
-        const text = readFileSync(file, 'utf8');
-        return text.includes('sequelize') && /\b(?:new|extends)\b/u.test(text);
-      })
-      .slice(0, limit);
-  } catch {
-    return [];
-  }
 }
