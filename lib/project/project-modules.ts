@@ -376,14 +376,7 @@ function loadEspree(): Parse | null {
   };
 }
 
-/**
- * The files parseModule parsed while `files` is an array (tests set it to observe what a question loads: a gate's
- * promise is about parses, not time). Null, and nothing recorded, otherwise.
- */
-export const parseLog: { files: string[] | null } = { files: null };
-
 function parseModule(filename: string, text: string): ProjectModule | null {
-  parseLog.files?.push(filename);
   const { typescript, espree } = loadParsers();
   const isTypeScript = /\.[cm]?tsx?$/u.test(filename);
   // espree is several times faster than typescript-estree; JavaScript only needs the latter as a fallback.

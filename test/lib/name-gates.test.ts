@@ -3,7 +3,7 @@
  * reach a factory through it, by the names its text uses. Each skip must be provable: the text test of a module that
  * constructs Sequelize is checked against the parser on real code below, and the gate is checked on projects shaped
  * after the ways real apps reach their factories (re-exports, wrappers, cycles, default exports), with the parses it
- * causes observed through parseLog.
+ * causes observed through wasParsed.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 
@@ -11,14 +11,14 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { childNodes } from '../../lib/file-analysis/ast';
 import { mayConstructSequelize, sequelizeConstructorModule, sequelizeModuleMember } from '../../lib/file-analysis/sequelize-detection';
 import { calledFactory, FACTORY_GATE } from '../../lib/project/instance-factories';
 import { resolveReference } from '../../lib/project/module-summary';
 import { mayProvide, providedNames } from '../../lib/project/name-gates';
-import { clearProjectModuleCache, loadProjectModule, noteLintedFile, parseLog } from '../../lib/project/project-modules';
+import { clearProjectModuleCache, loadProjectModule, noteLintedFile, wasParsed } from '../../lib/project/project-modules';
 import { appCorpusSources, sources } from '../source-files';
 
 const root = path.resolve(__dirname, '../..');
@@ -107,9 +107,6 @@ describe('the factory gate (mayProvide with FACTORY_GATE) on projects', () => {
   afterAll(() => {
     for (const project of projects) rmSync(project, { recursive: true, force: true });
   });
-  afterEach(() => {
-    parseLog.files = null;
-  });
   const project = (files: Record<string, string>): string => {
     const directory = mkdtempSync(path.join(tmpdir(), 'name-gates-'));
     projects.push(directory);
@@ -133,9 +130,8 @@ describe('the factory gate (mayProvide with FACTORY_GATE) on projects', () => {
       for (const child of childNodes(node)) visit(child);
     };
     visit(module.ast);
-    parseLog.files = [];
     const origin = calledFactory(module, calls.at(-1) as TSESTree.CallExpression);
-    const parsed = parseLog.files.map((file) => path.relative(directory, file)).sort();
+    const parsed = parsedBesides(directory, filename);
     return { origin: origin === null ? null : path.relative(directory, origin.module.filename), line: origin?.construction.loc.start.line ?? null, parsed };
   };
   const gate = (directory: string, relative: string): boolean => mayProvide(path.join(directory, relative), FACTORY_GATE);
@@ -213,12 +209,11 @@ describe('the factory gate (mayProvide with FACTORY_GATE) on projects', () => {
     clearProjectModuleCache();
     const routes = loadProjectModule(path.join(directory, 'routes.js'));
     const call = routes?.ast.body.at(-1);
-    parseLog.files = [];
     if (call?.type === AST_NODE_TYPES.ExpressionStatement && call.expression.type === AST_NODE_TYPES.AssignmentExpression && routes !== null) {
       const arrow = call.expression.right as TSESTree.ArrowFunctionExpression;
       resolveReference(routes, (arrow.body as TSESTree.CallExpression).callee);
     }
-    expect(parseLog.files.map((file) => path.relative(directory, file)).sort()).toEqual(['models/Document.js', 'models/index.js']);
+    expect(parsedBesides(directory, path.join(directory, 'routes.js'))).toEqual(['models/Document.js', 'models/index.js']);
   });
 
   it('opens for a module that uses a factory through a class, or passes its module on whole', () => {
@@ -238,6 +233,14 @@ describe('the factory gate (mayProvide with FACTORY_GATE) on projects', () => {
     expect(factoryOf(directory, 'routes.js')).toMatchObject({ origin: 'db.js', line: 3 });
   });
 });
+
+/** The modules of `directory` parsed since the cache was cleared, but for `linted`, relative and sorted. */
+function parsedBesides(directory: string, linted: string): string[] {
+  return sources(directory, 100)
+    .filter((file) => file !== linted && wasParsed(file))
+    .map((file) => path.relative(directory, file))
+    .sort();
+}
 
 /** Does `module` construct Sequelize (as sequelizeConstructorModule reads it) or declare a class that extends it? */
 function constructs(module: NonNullable<ReturnType<typeof loadProjectModule>>): boolean {
