@@ -229,6 +229,29 @@ const AFTER_REQUIRE = /^\s*\)\s*(?:(?:\?\.|\.)\s*([\w$]+))?/u;
 const DESTRUCTURING_BEFORE = /\b(?:const|let|var)\s*\{([^{}]*)\}\s*$/u;
 /** Any other call of the string (`createRequire`'s function, `jest.mock`, `import(`): not read here. */
 const CALLED_BEFORE = /(?:[\w$)\]]|\bimport)\s*\(\s*$/u;
+/**
+ * `import('sequelize')` as a type, not a value the analysis follows: a JSDoc or TypeScript type
+ * (`{import("sequelize").Sequelize}`, `{queryInterface: import('sequelize').QueryInterface}`, `Array<import(…)>`,
+ * `{string|import(…)}`, `typeof import(…)`). Written as a value there (an object's property, an argument), it is a
+ * promise nobody awaits in place, which sequelizeConstructorModule does not follow either (only `await import(…)`).
+ */
+const TYPE_IMPORT_BEFORE = /(?:[{<|:,]|\btypeof)\s*import\s*\(\s*$/u;
+
+/**
+ * The local names a destructuring pattern's text binds to the class (its `Sequelize` and `default` keys:
+ * `{ Model, Sequelize }` → Sequelize, `{ Sequelize: S }` → S), or null when an entry is not read here (nested,
+ * computed, quoted).
+ */
+function classKeys(pattern: string): string[] | null {
+  const locals: string[] = [];
+  for (const part of pattern.split(',')) {
+    if (part.trim() === '') continue;
+    const entry = /^\s*([\w$]+)\s*(?::\s*([\w$]+))?\s*(?:=[^,]*)?$/u.exec(part);
+    if (entry === null) return null;
+    if (entry[1] === 'Sequelize' || entry[1] === 'default') locals.push(entry[2] ?? entry[1]);
+  }
+  return locals;
+}
 
 /** `[\w$]` boundaries, since `\b` does not see `$` as a word character. */
 function nameUse(name: string): string {
@@ -297,19 +320,15 @@ export function mayConstructSequelize(text: string): boolean {
       }
       const destructured = DESTRUCTURED_REQUIRE.exec(head);
       if (destructured !== null && member === undefined) {
-        for (const part of (destructured[1] as string).split(',')) {
-          const entry = /^\s*([\w$]+)\s*(?::\s*([\w$]+))?\s*(?:=[^,]*)?$/u.exec(part);
-          if (entry === null) {
-            if (part.trim() === '') continue;
-            return true;
-          }
-          if (entry[1] === 'Sequelize' || entry[1] === 'default') names.add(entry[2] ?? (entry[1]));
-        }
+        const rebound = classKeys(destructured[1] as string);
+        if (rebound === null) return true;
+        for (const local of rebound) names.add(local);
         continue;
       }
       // `new (require('sequelize'))()`, `module.exports = require('sequelize')`, `f(require('sequelize'))`.
       return true;
     }
+    if (TYPE_IMPORT_BEFORE.test(before)) continue;
     if (CALLED_BEFORE.test(before) || /\bfrom\s*$/u.test(before)) return true;
     // Anywhere else (an object key, a message, `dialectModule` options): not an import.
   }
@@ -323,8 +342,12 @@ export function mayConstructSequelize(text: string): boolean {
     for (const binding of text.matchAll(bound)) {
       // `const { Op, DataTypes } = S` takes members, not the class (a rest element or a `Sequelize` key may).
       const pattern = DESTRUCTURING_BEFORE.exec(text.slice(Math.max(0, binding.index - 500), binding.index));
-      if (pattern !== null && !/\.\.\.|(?<![\w$])(?:Sequelize|default)(?![\w$])/u.test(pattern[1] as string)) continue;
-      return true;
+      if (pattern === null || /\.\.\./u.test(pattern[1] as string)) return true;
+      // `const { Model, Sequelize } = lib` (pt-snb's models): the class is bound again, under the names its `Sequelize`
+      // (or `default`) key gives; those names are checked in turn (a Set's iteration visits what is added to it).
+      const rebound = classKeys(pattern[1] as string);
+      if (rebound === null) return true;
+      for (const local of rebound) names.add(local);
     }
   }
   return false;

@@ -17,7 +17,7 @@ import type { ProjectModule } from './project-modules';
 import { childNodes, isFunctionNode, staticString } from '../file-analysis/ast';
 import { lexLoadedSpecifiers } from '../file-analysis/import-lexer';
 import { isRelativeSpecifier, loadModuleSyntax, loadProjectModule, projectEpoch, readModuleText, resolveRelativeModule } from './project-modules';
-import { requiredModule, sequelizeConstructorModule } from '../file-analysis/sequelize-detection';
+import { mayConstructSequelize, requiredModule, sequelizeConstructorModule } from '../file-analysis/sequelize-detection';
 
 /** A construction that runs when its module is loaded. */
 export interface LoadTimeConstruction {
@@ -221,18 +221,20 @@ function resolveCached(from: string, specifier: string, current: number): string
 }
 
 /**
- * Can loading this module construct an instance? Only with a `new` expression (a keyword no escape can spell), and
- * only, as the graph has always read it, in a module that mentions `Sequelize`. sequelize-cli model files mention it
- * (`(sequelize, Sequelize) => sequelize.define(…)`) and construct nothing: pt-snb has 110 of them.
- */
-export function mayConstruct(text: string): boolean {
-  return text.includes('Sequelize') && /\bnew\b/u.test(text);
-}
-
-/**
  * The graph node of a module: its imports read by the import lexer (lib/file-analysis/import-lexer), or by the
  * parser where the lexer is unsure; full scope analysis only for modules that may construct an instance.
  */
+/**
+ * Can loading this module construct an instance (so it gets scope analysis, every other module's imports being read
+ * by the lexer)? Only with a `new` (a keyword no escape can spell) and where the factory gate's text test passes
+ * (file-analysis' mayConstructSequelize: a Sequelize package imported and a name it binds to the class used as one).
+ * sequelize-cli model files mention `Sequelize` and construct nothing (pt-snb has 110 of them); `extends`, which the
+ * factory gate also lets through for a class constructed in another module, constructs nothing while this one loads.
+ */
+export function mayConstructOnLoad(text: string): boolean {
+  return /\bnew\b/u.test(text) && mayConstructSequelize(text);
+}
+
 function graphNode(filename: string): GraphNode | null {
   const text = readModuleText(filename);
   if (text === null) return null;
@@ -243,7 +245,7 @@ function graphNode(filename: string): GraphNode | null {
   let constructions: LoadTimeConstruction[] = [];
   if (cached?.text === text) specifiers = cached.specifiers;
   else if (!MAY_IMPORT.test(text)) specifiers = [];
-  else if (mayConstruct(text)) {
+  else if (mayConstructOnLoad(text)) {
     const module = loadProjectModule(filename);
     specifiers = module === null ? [] : loadedSpecifiers(module);
     if (module !== null) constructions = loadTimeConstructions(module);

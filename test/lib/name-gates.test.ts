@@ -66,6 +66,22 @@ export function client() { return new GoogleClient(); }`;
     expect(mayConstructSequelize("const { Sequelize } = require('sequelize');\nconst Op = Sequelize.Op;\nconst x = new Date(Sequelize.literal('1'));")).toBe(false);
     // Re-exported, never bound here.
     expect(mayConstructSequelize("export { Sequelize } from 'sequelize';\nexport const x = new Map();")).toBe(false);
+    // Ilhamddy/PT.SNB-FE@c5f9beb backendjs/app/models/m_carapulangri.model.js (lines 1-4): the class bound again and
+    // never used as one; a model class extends `Model`.
+    const sequelizeAuto = "import _sequelize from 'sequelize';\nconst { Model, Sequelize } = _sequelize;\n\nexport default class m_carapulangri extends Model {";
+    expect(mayConstructSequelize(sequelizeAuto)).toBe(false);
+    expect(mayConstructSequelize(`${sequelizeAuto}\n  static make() { return new Sequelize('sqlite::memory:'); }\n}`)).toBe(true);
+    expect(mayConstructSequelize("import lib from 'sequelize';\nconst { Sequelize: Orm } = lib;\nclass Db extends Orm {}")).toBe(true);
+    // A type, not a value: lighthouse-ci's migrations and pt-snb's models name the class in JSDoc only.
+    // GoogleChrome/lighthouse-ci@de45968 packages/server/src/api/storage/sql/migrations/20191008-initial.js line 14.
+    const migration = `  /**
+   * @param {{queryInterface: import('sequelize').QueryInterface, options: LHCI.ServerCommand.StorageOptions}} _
+   */
+  up: async ({queryInterface, options}) => { const at = new Date(); },`;
+    expect(mayConstructSequelize(migration)).toBe(false);
+    expect(mayConstructSequelize('/** @param {typeof import("sequelize")} lib */\nconst at = new Date();')).toBe(false);
+    expect(mayConstructSequelize('/** @param {import("sequelize").Sequelize} sequelize */\nconst at = new Date();')).toBe(false);
+    expect(mayConstructSequelize('/** @type {Array<import("sequelize").Model>} */\nconst rows = new Array(2);')).toBe(false);
   });
 
   it('counts whatever it cannot read for sure as a possible construction', () => {
