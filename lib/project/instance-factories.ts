@@ -371,6 +371,12 @@ interface Body {
   calledLoads: string[];
   /** Constructs Sequelize (as sequelizeConstructorModule reads it), or is a class that extends it. */
   constructs: boolean;
+  /** The calls of a member named `transaction` whose value reaches its return (or `this`): LeadingKind.begins judges them. */
+  transactionCalls: TSESTree.CallExpression[];
+  /** A class's `extends` when it is a name (or a member of one): its root. */
+  superName: string | null;
+  /** The class whose member it is. */
+  owner: Body | null;
   /** Methods it calls on `this`: `this.init()`. */
   thisCalls: string[];
   isClass: boolean;
@@ -394,6 +400,8 @@ interface NamedValue {
   whole: boolean;
   /** `const { member: name } = value`: the names take this member of the value (`ANY_NAME`: some member). */
   member?: string;
+  /** A class's instance method or field, selected from an instance (`new Repo().begin()`): see LeadingKind.instances. */
+  instance?: true;
 }
 
 /** `whole` (a namespace, `import x = require()`), `default`, or the name of a named import. */
@@ -465,15 +473,15 @@ function readFactorySyntax(module: ProjectModule): FactorySyntax {
   const known = syntaxes.get(module);
   if (known !== undefined) return known;
   const syntax: FactorySyntax = { bodies: [], bodyOf: new Map(), values: [], imports: [], reexports: [], exportedLocals: [], loads: [], nameless: [] };
-  const named = (names: string[], value: TSESTree.Node | null | undefined, whole = false, member?: string): void => {
-    if (value != null) syntax.values.push({ names, value, whole, ...(member === undefined ? {} : { member }) });
+  const named = (names: string[], value: TSESTree.Node | null | undefined, whole = false, member?: string, instance = false): void => {
+    if (value != null) syntax.values.push({ names, value, whole, ...(member === undefined ? {} : { member }), ...(instance ? { instance } : {}) });
   };
   const visit = (node: TSESTree.Node, body: Body | null): void => {
     let inner = body;
     if (isBodyNode(node)) {
       const parent = node.parent;
       const isClass = node.type === AST_NODE_TYPES.ClassDeclaration || node.type === AST_NODE_TYPES.ClassExpression;
-      inner = { callees: [], calledLoads: [], thisCalls: [], constructs: false, isClass, members: [], returns: [], locals: [], calls: [] };
+      inner = { callees: [], calledLoads: [], thisCalls: [], constructs: false, transactionCalls: [], superName: null, owner: null, isClass, members: [], returns: [], locals: [], calls: [] };
       if (node.type === AST_NODE_TYPES.ArrowFunctionExpression && node.body.type !== AST_NODE_TYPES.BlockStatement) inner.returns.push(node.body);
       syntax.bodies.push(inner);
       syntax.bodyOf.set(node, inner);
@@ -482,6 +490,7 @@ function readFactorySyntax(module: ProjectModule): FactorySyntax {
       if (body?.isClass === true && (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.PropertyDefinition)) {
         const name = parent.key.type === AST_NODE_TYPES.PrivateIdentifier ? null : staticKeyName(parent.key, parent.computed);
         body.members.push({ body: inner, isStatic: parent.static, name, isConstructor: parent.type === AST_NODE_TYPES.MethodDefinition && parent.kind === 'constructor' });
+        inner.owner = body;
       }
       if (body === null && (parent?.type === AST_NODE_TYPES.CallExpression || parent?.type === AST_NODE_TYPES.NewExpression) && parent.callee !== node) {
         syntax.nameless.push(inner);
@@ -489,6 +498,8 @@ function readFactorySyntax(module: ProjectModule): FactorySyntax {
       if (isClass && node.superClass != null) {
         const member = sequelizeModuleMember(module.host, node.superClass);
         if (member !== null && member.path.filter((key) => key !== 'default').join('.') === 'Sequelize') inner.constructs = true;
+        const root = calleeRoot(node.superClass);
+        if (root.type === AST_NODE_TYPES.Identifier) inner.superName = root.name;
       }
       if ((node.type === AST_NODE_TYPES.FunctionDeclaration || node.type === AST_NODE_TYPES.ClassDeclaration) && node.id != null) named([node.id.name], node);
     }
@@ -575,9 +586,10 @@ function readFactorySyntax(module: ProjectModule): FactorySyntax {
         break;
       case AST_NODE_TYPES.MethodDefinition:
       case AST_NODE_TYPES.PropertyDefinition: {
-        // Only a static member is selected by a name (`Db.connect()`); instance methods are reached from the constructor.
+        // Only a static member is selected by a name (`Db.connect()`); instance methods are reached from the constructor,
+        // or by a question that follows instances (LeadingKind.instances).
         const key = node.key.type === AST_NODE_TYPES.PrivateIdentifier ? null : staticKeyName(node.key, node.computed);
-        if (key !== null && node.static) named([key], node.value);
+        if (key !== null) named([key], node.value, false, undefined, !node.static);
         break;
       }
       default:
@@ -614,6 +626,7 @@ function judgeCalls(module: ProjectModule, body: Body): void {
     if (target === null || (target !== RETURNED && target !== ON_THIS && !returned.has(target))) continue;
     if (call.type === AST_NODE_TYPES.NewExpression && sequelizeConstructorModule(module.host, call.callee) !== null) body.constructs = true;
     const callee = skipTypeWrappers(call.callee);
+    if (call.type === AST_NODE_TYPES.CallExpression && callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === 'transaction') body.transactionCalls.push(call);
     const root = calleeRoot(callee);
     const member = callee.type === AST_NODE_TYPES.MemberExpression ? (memberName(callee) ?? ANY_NAME) : null;
     if (root.type === AST_NODE_TYPES.Identifier) body.callees.push([root.name, member]);
@@ -739,6 +752,30 @@ const enum Leads {
  * names (shadowing is ignored).
  */
 export function factoryNames(module: ProjectModule, imported: (specifier: string) => ReadonlySet<string>): ReadonlySet<string> {
+  return leadingNames(module, imported, { instances: false });
+}
+
+/** What a question's provides counts as leading, for leadingNames. */
+export interface LeadingKind {
+  /**
+   * Where the answer starts: without it, a function or class that constructs Sequelize; with it, one whose returned
+   * (or kept on `this`) `x.transaction(…)` call passes it.
+   */
+  begins?: (call: TSESTree.CallExpression) => boolean;
+  /**
+   * The question's resolver follows instances (transaction-helpers' containers): `new Repo()` of a class with a
+   * leading instance method leads (so does a class whose instance members lead), an instance method is selected by
+   * its name, a method leads when it calls a leading method on `this`, a class leads as its `extends` does.
+   */
+  instances: boolean;
+}
+
+/**
+ * The provides of a question read from a module's functions and classes (the factory question's, or another that
+ * follows calls the same way): the names under which what holds the start (see LeadingKind), or calls a name that leads to one,
+ * can be selected. See factoryNames for what is followed.
+ */
+export function leadingNames(module: ProjectModule, imported: (specifier: string) => ReadonlySet<string>, kind: LeadingKind): ReadonlySet<string> {
   const syntax = readFactorySyntax(module);
   const provided = new Set<string>();
   const leading = new Map<string, Leads>();
@@ -788,9 +825,11 @@ export function factoryNames(module: ProjectModule, imported: (specifier: string
   for (const specifier of syntax.loads) addAll(imported(specifier));
 
   const bodyLevel = new Map<Body, Leads>();
+  const leadsItself = (body: Body): boolean => (bodyLevel.get(body) ?? Leads.No) === Leads.Itself;
   const judge = (body: Body): Leads => {
     const calls =
-      body.constructs ||
+      (kind.begins === undefined ? body.constructs : body.transactionCalls.some(kind.begins)) ||
+      (kind.instances && body.owner !== null && body.thisCalls.some((name) => body.owner?.members.some((member) => member.name === name && leadsItself(member.body)))) ||
       body.calledLoads.some((specifier) => imported(specifier).size > 0) ||
       body.callees.some(([root, member]) => (member === null ? levelOf(root) === Leads.Itself : levelOf(root) > Leads.No && memberLevel(member) === Leads.Itself));
     if (calls) return Leads.Itself;
@@ -806,7 +845,12 @@ export function factoryNames(module: ProjectModule, imported: (specifier: string
         }
       }
     }
-    return body.members.some((member) => member.isStatic && leads(member)) ? Leads.ByMember : Leads.No;
+    if (kind.instances && (body.members.some((member) => !member.isStatic && leads(member)) || (body.superName !== null && levelOf(body.superName) === Leads.Itself))) {
+      return Leads.Itself;
+    }
+    return body.members.some((member) => member.isStatic && leads(member)) || (kind.instances && body.superName !== null && levelOf(body.superName) > Leads.No)
+      ? Leads.ByMember
+      : Leads.No;
   };
   const valueLevel = (raw: TSESTree.Node, depth: number): Leads => {
     if (depth > 32) return Leads.Itself;
@@ -825,6 +869,9 @@ export function factoryNames(module: ProjectModule, imported: (specifier: string
         const specifier = loadedSpecifier(node);
         return specifier === null ? Leads.No : importedLevel(imported(specifier));
       }
+      case AST_NODE_TYPES.NewExpression:
+        // `new Repo()`: an instance, whose methods lead when the class leads itself.
+        return kind.instances && valueLevel(node.callee, depth + 1) === Leads.Itself ? Leads.Itself : Leads.No;
       default: {
         const body = syntax.bodyOf.get(node);
         return body === undefined ? Leads.No : (bodyLevel.get(body) ?? Leads.No);
@@ -846,6 +893,7 @@ export function factoryNames(module: ProjectModule, imported: (specifier: string
       }
     }
     for (const value of syntax.values) {
+      if (value.instance === true && !kind.instances) continue;
       const before = valueLevels.get(value) ?? Leads.No;
       if (before === Leads.Itself) continue;
       const whole = valueLevel(value.value, 0);

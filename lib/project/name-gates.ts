@@ -77,6 +77,8 @@ const UNKNOWN: ReadonlySet<string> = new Set([ANY_NAME, ANY_MEMBER]);
 interface QuestionState {
   epoch: number;
   answers: Map<string, Answer>;
+  /** Candidates known without settling (see provenByDirectImports). */
+  accepted: Set<string>;
 }
 
 const states = new Map<string, QuestionState>();
@@ -86,7 +88,7 @@ function stateFor(question: NamesQuestion): QuestionState {
   const current = projectEpoch();
   let state = states.get(question.name);
   if (state?.epoch !== current) {
-    state = { epoch: current, answers: new Map() };
+    state = { epoch: current, answers: new Map(), accepted: new Set() };
     states.set(question.name, state);
   }
   return state;
@@ -113,6 +115,14 @@ export function mayProvide(filename: string, question: NamesQuestion): boolean {
   const state = stateFor(question);
   const known = state.answers.get(filename);
   if (known !== undefined) return known.candidate;
+  // A module that may hold the answer itself is a candidate whatever it imports: its provides (and so the parse of
+  // every candidate it may load) are needed only when a module that imports it is asked about.
+  if (state.accepted.has(filename)) return true;
+  const text = readModuleText(filename);
+  if (text !== null && (holds(baseOf(question), filename, text) || provenByDirectImports(filename, text, question))) {
+    state.accepted.add(filename);
+    return true;
+  }
   settle(filename, question, state);
   return state.answers.get(filename)?.candidate ?? true;
 }
@@ -120,7 +130,29 @@ export function mayProvide(filename: string, question: NamesQuestion): boolean {
 /** The provides of `filename` for `question` (empty when it is no candidate). For tests and measurements. */
 export function providedNames(filename: string, question: NamesQuestion): ReadonlySet<string> {
   if (!mayProvide(filename, question)) return NONE.provides;
-  return stateFor(question).answers.get(filename)?.provides ?? UNKNOWN;
+  const state = stateFor(question);
+  if (!state.answers.has(filename)) settle(filename, question, state);
+  return state.answers.get(filename)?.provides ?? UNKNOWN;
+}
+
+/**
+ * A candidate proven from the modules it imports that hold the answer themselves, before settling its whole import
+ * graph (a controller that imports the app's entry point reaches every other controller): provides only grow, so
+ * what such a module provides with nothing provided to it (a parse of it alone) is some of what it provides, and a
+ * module that uses one of those names is a candidate whatever the rest provide.
+ */
+function provenByDirectImports(filename: string, text: string, question: NamesQuestion): boolean {
+  const specifiers = possibleSpecifiers(filename, text);
+  if (specifiers === null) return false;
+  const base = baseOf(question);
+  const lower = new Map<string, Answer>();
+  for (const [, target] of specifiers) {
+    const targetText = readModuleText(target);
+    if (lower.has(target) || targetText === null || !holds(base, target, targetText)) continue;
+    const module = loadProjectModule(target);
+    if (module !== null) lower.set(target, { candidate: true, provides: new Set(question.provides(module, () => NONE.provides)) });
+  }
+  return lower.size > 0 && becomesCandidate(filename, text, base, lower);
 }
 
 interface Frame {

@@ -4,13 +4,15 @@ import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { DefinitionType } from '@typescript-eslint/scope-manager';
 
 import type { GateQuestion } from './load-gates';
+import type { NamesQuestion } from './name-gates';
 import type { ProjectModule } from './project-modules';
 import type { QueryCall } from './queries';
 import type { SequelizeAnalysis, ValueKind } from './sequelize-instances';
 
 import { childNodes, findVariable, isFunctionNode, memberName, patternPath, returnedExpressions, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
 import { requiredModule } from '../file-analysis/sequelize-detection';
-import { mayLeadTo } from './load-gates';
+import { leadingNames } from './instance-factories';
+import { mayProvide } from './name-gates';
 import { exportedValue, isRelativeSpecifier, loadProjectModule, moduleExports, resolveRelativeModule } from './project-modules';
 import { queryCall } from './queries';
 import { classifyValue, isSequelizeInstance } from './sequelize-instances';
@@ -98,16 +100,46 @@ export function moduleAnalysis(module: ProjectModule, base: SequelizeAnalysis): 
 }
 
 /**
- * The question being answered, while one is: a module from which no module it may load mentions a transaction cannot
- * lead to a helper that begins one, so `beginningHelper` (asked of every awaited call) does not parse it.
+ * The question being answered, while one is: `beginningHelper` (asked of every awaited call whose result is kept)
+ * loads only modules through whose names a helper that begins a transaction can be reached (BEGIN_GATE).
  */
-let loadGate: GateQuestion | null = null;
+let loadGate: NamesQuestion | null = null;
 
 /**
  * A helper that begins a transaction returns an unmanaged `x.transaction(…)` call, in its own module or in one it
  * calls into; only such a module holds the answer (see mayBeginTransaction).
  */
 export const BEGINS_TRANSACTIONS: GateQuestion = { name: 'begins-transactions', holds: (_filename, text) => mayBeginTransaction(text) };
+
+/**
+ * beginningHelper's name gate (lib/project/name-gates): a module holds a helper that begins a transaction only when
+ * its text may (mayBeginTransaction), and leads to one only through the names under which its functions, methods,
+ * classes and objects that return such a start, or call a name that leads to one, can be selected (leadingNames,
+ * following instances as resolveContainer does: `new Repo().begin()`, `this.start()`, `extends`). Without it every
+ * module passed the closure test (each reaches one that begins a transaction): opencollective-api's models were
+ * parsed for `models.X.findOne()`.
+ */
+export const BEGIN_GATE: NamesQuestion = {
+  name: 'begins',
+  holds: (_filename, text) => mayBeginTransaction(text),
+  provides: (module, imported) => leadingNames(module, imported, { begins: mayStartUnmanaged, instances: true }),
+};
+
+
+/**
+ * Can `call` (of a member named `transaction`) be an unmanaged start as beginValue reads one, by its syntax alone: no
+ * argument, an object literal, or a name an options parameter may have, last (beginValue also asks that the name be
+ * a parameter and the receiver a Sequelize instance).
+ */
+function mayStartUnmanaged(call: TSESTree.CallExpression): boolean {
+  const last = call.arguments.at(-1);
+  if (last === undefined) return true;
+  const node = skipTypeWrappers(last);
+  return node.type === AST_NODE_TYPES.ObjectExpression || (node.type === AST_NODE_TYPES.Identifier && OPTIONS_NAME.test(node.name));
+}
+
+/** A parameter passed through as a transaction's options (`createTransaction(options)`), by its name. */
+const OPTIONS_NAME = /options|opts|config/iu;
 
 /** Read right before `transaction`: a member access (`.`, `?.`, a comment) or a computed key's quote. */
 const BEFORE_MEMBER = /(?:\.|\*\/|\[\s*(['"`]))\s*$/u;
@@ -120,7 +152,8 @@ const FUNCTION_START = /^\s*(?:async\b|function\b|[\w$]+\s*=>|\([^()]*\)\s*(?::[
  * not a function? What is skipped, provably not one: `transaction` not read as a member (`{ transaction: t }`, a
  * parameter, `createTransaction`, `x.transactions`), a member not called (`options.transaction,`,
  * `t = x.transaction;`, `f(options.transaction)`), and a managed call whose only argument is a callback
- * (`sequelize.transaction(async (t) => { … })`, read to its closing parenthesis). Whatever the scan cannot read for
+ * (`sequelize.transaction(async (t) => { … })`, read to its closing parenthesis) or a name that is not an options
+ * parameter's (`sequelize.transaction(runInTransaction)`). Whatever the scan cannot read for
  * sure (a `/` or a `<` tag in the callback, an unclosed string) counts as a start.
  */
 export function mayBeginTransaction(text: string): boolean {
@@ -141,6 +174,9 @@ export function mayBeginTransaction(text: string): boolean {
     if (closed !== null && !['(', '`', '?', '!', '<'].includes(closed[1] ?? '')) continue;
     const open = /^\s*\(/u.exec(after);
     if (open !== null && FUNCTION_START.test(text.slice(end + open[0].length, end + open[0].length + 400)) && onlyArgument(text, end + open[0].length)) continue;
+    // `sequelize.transaction(runInTransaction)`: one name, not an options parameter's (beginValue reads it as managed).
+    const named = open === null ? null : /^\s*([\w$]+)\s*\)/u.exec(text.slice(end + open[0].length, end + open[0].length + 200));
+    if (named != null && !OPTIONS_NAME.test(named[1] as string)) continue;
     if (mayBeReturned(text, at)) return true;
   }
   return false;
@@ -254,7 +290,7 @@ function onlyArgument(text: string, from: number): boolean {
 function loadRelative(analysis: SequelizeAnalysis, specifier: string): SequelizeAnalysis | null {
   if (!isRelativeSpecifier(specifier)) return null;
   const filename = resolveRelativeModule(analysis.filename, specifier);
-  if (filename !== null && loadGate !== null && !mayLeadTo(filename, loadGate)) return null;
+  if (filename !== null && loadGate !== null && !mayProvide(filename, loadGate)) return null;
   const module = filename === null ? null : loadProjectModule(filename);
   return module === null ? null : moduleAnalysis(module, analysis);
 }
@@ -580,7 +616,7 @@ export function beginningHelper(
   if (namedHelper(names.begin, call.callee)) return { receiver: null, analysis, name: calleeName(call.callee) ?? 'helper', async: false };
   return inSession(analysis, () => {
     const previous = loadGate;
-    loadGate = BEGINS_TRANSACTIONS;
+    loadGate = BEGIN_GATE;
     try {
       const ref = calleeFunction(analysis, call);
       if (ref === null) return null;
@@ -671,7 +707,7 @@ function isNullLiteral(raw: TSESTree.Node): boolean {
 /** `transaction(options)` in `createTransaction(options)`: a parameter passed through as options. */
 function isOptionsParameter(analysis: SequelizeAnalysis, raw: TSESTree.Node): boolean {
   const node = skipTypeWrappers(raw);
-  if (node.type !== AST_NODE_TYPES.Identifier || !/options|opts|config/iu.test(node.name)) return false;
+  if (node.type !== AST_NODE_TYPES.Identifier || !OPTIONS_NAME.test(node.name)) return false;
   const def = findVariable(analysis.host, node)?.defs[0];
   return def?.type === DefinitionType.Parameter;
 }
