@@ -2,6 +2,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+import type { ProjectModule } from '../lib/project/project-modules';
+
+import { loadProjectModule } from '../lib/project/project-modules';
+
 /** Up to `limit` JavaScript and TypeScript sources under `directory` (no declarations, no node_modules, under 500 KB). */
 export function sources(directory: string, limit: number): string[] {
   const found: string[] = [];
@@ -39,4 +43,30 @@ export function appCorpusSources(limit: number, keep: (text: string) => boolean)
   } catch {
     return [];
   }
+}
+
+/**
+ * A gate's text test checked against the parser on real code: of `files` whose text `mentions` (a cheap filter) and
+ * that parse, how many were checked, how many the parser-based analysis `holds` for, and the paths (relative to
+ * `root`) where it holds but `textTest` says no: a text test may only err towards "maybe".
+ */
+export function textTestAgainstParser(
+  files: readonly string[],
+  root: string,
+  test: { mentions: (text: string) => boolean; holds: (module: ProjectModule) => boolean; textTest: (text: string) => boolean },
+): { checked: number; held: number; missed: string[] } {
+  let checked = 0;
+  let held = 0;
+  const missed: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    if (!test.mentions(text)) continue;
+    const module = loadProjectModule(file);
+    if (module === null) continue;
+    checked += 1;
+    if (!test.holds(module)) continue;
+    held += 1;
+    if (!test.textTest(text)) missed.push(path.relative(root, file));
+  }
+  return { checked, held, missed };
 }

@@ -16,7 +16,7 @@ import { childNodes, findVariable, isFunctionNode, memberName, skipTypeWrappers 
 import { mayLeadTo, possibleImports } from '../../lib/project/load-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile } from '../../lib/project/project-modules';
 import { BEGINS_TRANSACTIONS, mayBeginTransaction } from '../../lib/project/transaction-helpers';
-import { appCorpusSources, sources } from '../source-files';
+import { appCorpusSources, sources, textTestAgainstParser } from '../source-files';
 
 const root = path.resolve(__dirname, '../..');
 const read = (relative: string): string => readFileSync(path.join(root, relative), 'utf8');
@@ -72,19 +72,11 @@ export const markAsPaid = (expense, options) => expense.update({ status: 'PAID' 
 
   it('is true for every module where the parser finds a returned unmanaged transaction() (fixtures and the app corpus)', () => {
     const files = [...sources(path.join(root, 'test/fixtures'), 400), ...sources(path.join(root, 'examples'), 100), ...appCorpusSources(300, (text) => text.includes('transaction'))];
-    let checked = 0;
-    let begins = 0;
-    const missed: string[] = [];
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      if (!text.includes('transaction')) continue;
-      const module = loadProjectModule(file);
-      if (module === null) continue;
-      checked += 1;
-      if (!returnsUnmanagedTransaction(module)) continue;
-      begins += 1;
-      if (!mayBeginTransaction(text)) missed.push(path.relative(root, file));
-    }
+    const { checked, held: begins, missed } = textTestAgainstParser(files, root, {
+      mentions: (text) => text.includes('transaction'),
+      holds: returnsUnmanagedTransaction,
+      textTest: mayBeginTransaction,
+    });
     expect(missed).toEqual([]);
     expect(checked).toBeGreaterThan(20);
     expect(begins).toBeGreaterThanOrEqual(3);

@@ -8,7 +8,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import { calledFactory, FACTORY_GATE } from '../../lib/project/instance-factorie
 import { resolveReference } from '../../lib/project/module-summary';
 import { mayProvide, providedNames } from '../../lib/project/name-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile, wasParsed } from '../../lib/project/project-modules';
-import { appCorpusSources, sources } from '../source-files';
+import { appCorpusSources, sources, textTestAgainstParser } from '../source-files';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -99,19 +99,11 @@ export function client() { return new GoogleClient(); }`;
       ...sources(path.join(root, 'examples'), 100),
       ...appCorpusSources(300, (text) => text.includes('sequelize') && /\b(?:new|extends)\b/u.test(text)),
     ];
-    let checked = 0;
-    let constructing = 0;
-    const missed: string[] = [];
-    for (const file of files) {
-      const text = readFileSync(file, 'utf8');
-      if (!text.includes('sequelize')) continue;
-      const module = loadProjectModule(file);
-      if (module === null) continue;
-      checked += 1;
-      if (!constructs(module)) continue;
-      constructing += 1;
-      if (!mayConstructSequelize(text)) missed.push(path.relative(root, file));
-    }
+    const { checked, held: constructing, missed } = textTestAgainstParser(files, root, {
+      mentions: (text) => text.includes('sequelize'),
+      holds: constructs,
+      textTest: mayConstructSequelize,
+    });
     expect(missed).toEqual([]);
     expect(checked).toBeGreaterThan(50);
     expect(constructing).toBeGreaterThan(40);
