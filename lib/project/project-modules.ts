@@ -301,7 +301,11 @@ export function loadModuleSyntax(filename: string, mustContain?: RegExp): { file
   return entry.syntax === null ? null : { filename, text: entry.text, ast: entry.syntax };
 }
 
+/** Counts of this process's parses of other project modules, for tests and measurements. */
+export const parseStats = { modules: 0, syntax: 0 };
+
 function parseSyntax(filename: string, text: string): TSESTree.Program | null {
+  parseStats.syntax += 1;
   const { typescript, espree } = loadParsers();
   const attempts = /\.[cm]?tsx?$/u.test(filename) ? [typescript] : [espree, typescript];
   for (const parse of attempts) {
@@ -377,6 +381,7 @@ function loadEspree(): Parse | null {
 }
 
 function parseModule(filename: string, text: string): ProjectModule | null {
+  parseStats.modules += 1;
   const { typescript, espree } = loadParsers();
   const isTypeScript = /\.[cm]?tsx?$/u.test(filename);
   // espree is several times faster than typescript-estree; JavaScript only needs the latter as a fallback.
