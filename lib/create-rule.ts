@@ -1,4 +1,4 @@
-import { ESLintUtils } from '@typescript-eslint/utils';
+import * as ESLintUtils from '@typescript-eslint/utils/eslint-utils';
 
 /** Extra `meta.docs` fields: eslint-doc-generator and the configs read `recommended`. */
 export interface PluginDocs {

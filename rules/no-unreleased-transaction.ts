@@ -3,7 +3,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 
 import type { CarriedLeak, LeakPath, UnmanagedScope } from '../lib/project/transaction-scopes';
 
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
 
 import { createRule } from '../lib/create-rule';
 import { DEFAULT_INSTANCE_PATTERN, sequelizeAnalysis } from '../lib/project/sequelize-instances';

@@ -1,6 +1,7 @@
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import { ASTUtils, AST_NODE_TYPES, TSESLint } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/types';
+import { findVariable as findVisibleVariable } from '@typescript-eslint/utils/ast-utils';
 
 import type { QueryCall } from '../lib/project/queries';
 import type { SequelizeAnalysis } from '../lib/project/sequelize-instances';
@@ -11,6 +12,7 @@ import path from 'node:path';
 
 import { findVariable, skipTypeWrappers } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
+import { DefinitionType } from '../lib/scope-kinds';
 import { insertObjectEntries } from '../lib/edits/object-fixes';
 import { readModuleText } from '../lib/project/project-modules';
 import { describeQuery, queryCall, settledByCall } from '../lib/project/queries';
@@ -145,10 +147,10 @@ function receiverSpecifier(analysis: SequelizeAnalysis, receiver: TSESTree.Node)
   if (root.type !== AST_NODE_TYPES.Identifier) return null;
   const def = findVariable(analysis.host, root)?.defs[0];
   if (def === undefined) return null;
-  if (def.type === TSESLint.Scope.DefinitionType.ImportBinding) {
+  if (def.type === DefinitionType.ImportBinding) {
     return def.parent.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : null;
   }
-  if (def.type !== TSESLint.Scope.DefinitionType.Variable || def.node.init === null) return null;
+  if (def.type !== DefinitionType.Variable || def.node.init === null) return null;
   let init = skipTypeWrappers(def.node.init);
   while (init.type === AST_NODE_TYPES.MemberExpression) init = skipTypeWrappers(init.object);
   return init.type === AST_NODE_TYPES.CallExpression ? requiredModule(analysis.host, init) : null;
@@ -219,7 +221,7 @@ export default createRule<Options, MessageIds>({
     function optionFor(scope: TransactionScope, call: TSESTree.CallExpression): string | null {
       const variable = scope.variable ?? (scope.form === 'managed' && scope.expression !== undefined ? (scope.carrier ?? null) : null);
       if (variable === null) return null;
-      const visible = ASTUtils.findVariable(sourceCode.getScope(call), variable.name);
+      const visible = findVisibleVariable(sourceCode.getScope(call), variable.name);
       if (visible !== variable) return null;
       const name = scopeName(scope);
       return name === 'transaction' ? 'transaction' : `transaction: ${name}`;

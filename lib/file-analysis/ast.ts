@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
-import { DefinitionType, ScopeType } from '@typescript-eslint/scope-manager';
+import { DefinitionType, ScopeType } from '../scope-kinds';
 
 /** What the analysis needs from its host (an ESLint rule, the codemod, the CLI): lexical scopes. */
 export interface AnalysisHost {

@@ -1,7 +1,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
-import { DefinitionType, ScopeType } from '@typescript-eslint/scope-manager';
+import { DefinitionType, ScopeType } from '../scope-kinds';
 import path from 'node:path';
 
 import type { AnalysisHost } from './ast';

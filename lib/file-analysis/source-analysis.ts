@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
-import { ScopeType } from '@typescript-eslint/scope-manager';
+import { ScopeType } from '../scope-kinds';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 

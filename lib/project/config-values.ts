@@ -13,7 +13,7 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import type { Node as JsonNode, ParseError } from 'jsonc-parser';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
-import { DefinitionType } from '@typescript-eslint/scope-manager';
+import { DefinitionType } from '../scope-kinds';
 import { parseTree, printParseErrorCode } from 'jsonc-parser';
 
 import type { AnalysisHost } from '../file-analysis/ast';

@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
-import { DefinitionType } from '@typescript-eslint/scope-manager';
+import { DefinitionType } from '../scope-kinds';
 
 import type { GateQuestion } from './load-gates';
 import type { NamesQuestion } from './name-gates';
