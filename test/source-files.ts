@@ -53,7 +53,7 @@ export function appCorpusSources(limit: number, keep: (text: string) => boolean)
 export function textTestAgainstParser(
   files: readonly string[],
   root: string,
-  test: { mentions: (text: string) => boolean; holds: (module: ProjectModule) => boolean; textTest: (text: string) => boolean },
+  test: { mentions: (text: string) => boolean; holds: (module: ProjectModule) => boolean; textTest: (text: string, file: string) => boolean },
 ): { checked: number; held: number; missed: string[] } {
   let checked = 0;
   let held = 0;
@@ -66,7 +66,7 @@ export function textTestAgainstParser(
     checked += 1;
     if (!test.holds(module)) continue;
     held += 1;
-    if (!test.textTest(text)) missed.push(path.relative(root, file));
+    if (!test.textTest(text, file)) missed.push(path.relative(root, file));
   }
   return { checked, held, missed };
 }

@@ -109,7 +109,7 @@ let loadGate: NamesQuestion | null = null;
  * A helper that begins a transaction returns an unmanaged `x.transaction(…)` call, in its own module or in one it
  * calls into; only such a module holds the answer (see mayBeginTransaction).
  */
-export const BEGINS_TRANSACTIONS: GateQuestion = { name: 'begins-transactions', holds: (_filename, text) => mayBeginTransaction(text) };
+export const BEGINS_TRANSACTIONS: GateQuestion = { name: 'begins-transactions', holds: (filename, text) => mayBeginTransaction(text, filename) };
 
 /**
  * beginningHelper's name gate (lib/project/name-gates): a module holds a helper that begins a transaction only when
@@ -121,7 +121,7 @@ export const BEGINS_TRANSACTIONS: GateQuestion = { name: 'begins-transactions', 
  */
 export const BEGIN_GATE: NamesQuestion = {
   name: 'begins',
-  holds: (_filename, text) => mayBeginTransaction(text),
+  holds: (filename, text) => mayBeginTransaction(text, filename),
   provides: (module, imported) => leadingNames(module, imported, { begins: mayStartUnmanaged, instances: true }),
 };
 
@@ -143,7 +143,15 @@ const OPTIONS_NAME = /options|opts|config/iu;
 
 /** Read right before `transaction`: a member access (`.`, `?.`, a comment) or a computed key's quote. */
 const BEFORE_MEMBER = /(?:\.|\*\/|\[\s*(['"`]))\s*$/u;
-const AFTER_MEMBER_NO_CALL = /^\s*(?:[,;:}\].+\-*%&|^>]|=(?!>))/u;
+/**
+ * Read right after `transaction`: no call of it. An operator or punctuator (`.x` selects from its value), `=`, or a
+ * `?` that is a conditional, an optional property's mark (`transaction?: Transaction`) or an optional member
+ * (`transaction?.kind`), anything but an optional call `?.(`; a word (a new statement, `in`, a comment's prose), except
+ * `as` and `satisfies`, after which a parenthesized call may follow (`(db.transaction as any)()`).
+ */
+const AFTER_MEMBER_NO_CALL = /^\s*(?:[,;:}\].+\-*%&|^>]|=(?!>)|\?(?!\.\s*\()|(?!(?:as|satisfies)(?![\w$]))[\w$])/u;
+/** A TypeScript module without JSX: a `<` there is an operator or a type's bracket. */
+const TYPESCRIPT_NO_JSX = /\.[cm]?ts$/u;
 const AFTER_CLOSING_PARENS = /^(?:\s*\))+\s*(.)/su;
 const FUNCTION_START = /^\s*(?:async\b|function\b|[\w$]+\s*=>|\([^()]*\)\s*(?::[^=;{}()]+)?=>)/u;
 
@@ -153,13 +161,18 @@ const FUNCTION_START = /^\s*(?:async\b|function\b|[\w$]+\s*=>|\([^()]*\)\s*(?::[
  * parameter, `createTransaction`, `x.transactions`), a member not called (`options.transaction,`,
  * `t = x.transaction;`, `f(options.transaction)`), and a managed call whose only argument is a callback
  * (`sequelize.transaction(async (t) => { … })`, read to its closing parenthesis) or a name that is not an options
- * parameter's (`sequelize.transaction(runInTransaction)`). Whatever the scan cannot read for
- * sure (a `/` or a `<` tag in the callback, an unclosed string) counts as a start.
+ * parameter's (`sequelize.transaction(runInTransaction)`), or `transaction` read as a member not called
+ * (`.transaction?.kind`, `transaction?: Transaction` in a type, `...transaction`). Whatever the scan cannot read for
+ * sure (a regular expression left open on its line, a `<` that may open a JSX tag outside TypeScript, an unclosed
+ * string) counts as a start. `filename` tells TypeScript without JSX (`.ts`, `.mts`, `.cts`) from the rest.
  */
-export function mayBeginTransaction(text: string): boolean {
+export function mayBeginTransaction(text: string, filename = ''): boolean {
+  const typeScript = TYPESCRIPT_NO_JSX.test(filename);
   for (let at = text.indexOf('transaction'); at !== -1; at = text.indexOf('transaction', at + 1)) {
-    const before = BEFORE_MEMBER.exec(text.slice(Math.max(0, at - 200), at));
-    if (before === null) continue;
+    const window = text.slice(Math.max(0, at - 200), at);
+    const before = BEFORE_MEMBER.exec(window);
+    // `...transaction`: a spread of a name, no member.
+    if (before === null || /(?:^|[^.])\.\.\.\s*$/u.test(window)) continue;
     let end = at + 'transaction'.length;
     if (before[1] !== undefined) {
       // `x['transaction']`: the key must end there, then the bracket.
@@ -173,7 +186,7 @@ export function mayBeginTransaction(text: string): boolean {
     const closed = AFTER_CLOSING_PARENS.exec(after);
     if (closed !== null && !['(', '`', '?', '!', '<'].includes(closed[1] ?? '')) continue;
     const open = /^\s*\(/u.exec(after);
-    if (open !== null && FUNCTION_START.test(text.slice(end + open[0].length, end + open[0].length + 400)) && onlyArgument(text, end + open[0].length)) continue;
+    if (open !== null && FUNCTION_START.test(text.slice(end + open[0].length, end + open[0].length + 400)) && onlyArgument(text, end + open[0].length, typeScript)) continue;
     // `sequelize.transaction(runInTransaction)`: one name, not an options parameter's (beginValue reads it as managed).
     const named = open === null ? null : /^\s*([\w$]+)\s*\)/u.exec(text.slice(end + open[0].length, end + open[0].length + 200));
     if (named != null && !OPTIONS_NAME.test(named[1] as string)) continue;
@@ -207,29 +220,61 @@ function mayBeReturned(text: string, at: number): boolean {
   return false;
 }
 
+/** After these words a `/` starts a regular expression, not a division. */
+const REGEX_AFTER_WORDS = new Set(['await', 'case', 'delete', 'do', 'else', 'in', 'instanceof', 'new', 'of', 'return', 'throw', 'typeof', 'void', 'yield']);
+/** A `(` after these words opens a statement's head: a `/` after its `)` starts a regular expression (`if (x) /a/.test(y)`). */
+const HEAD_WORDS = new Set(['if', 'while', 'for', 'with']);
+
 /**
  * Whether the call's argument list starting at `from` (after its `(`) closes with no top-level comma: a single
- * argument. False when a comma follows, or when the scan cannot be sure (a `/` that may start a regular expression, a
- * string or template left open).
+ * argument. False when a comma follows, or when the scan cannot be sure (a string or template left open, a regular
+ * expression not closed on its line, a `<` that may open a JSX tag outside TypeScript).
+ *
+ * A `/` is a division after a name, a number, a string, `)` (unless it closes `if (…)`, `while (…)`, `for (…)`),
+ * `]` or a postfix `++` / `--`, and starts a regular expression elsewhere (after an operator, `(`, `,`, `{`, `}`, or
+ * a keyword such as `return`), as the language's grammar decides; import-lexer reads it the same way, and a test
+ * checks the result against the parser on real code. In TypeScript (`.ts`, `.mts`, `.cts`: no JSX) a `<` is an
+ * operator or a type's bracket and hides nothing.
  */
-function onlyArgument(text: string, from: number): boolean {
+function onlyArgument(text: string, from: number, typeScript: boolean): boolean {
   let depth = 0;
   /** Depths at which a template's `${` opened: its `}` resumes the template. */
   const templates: number[] = [];
+  /** For each open `(`, whether it opens a statement's head (`if (`). */
+  const heads: boolean[] = [];
   let inTemplate = false;
+  /** The last significant character read, and for a word, the word; `)` of a head reads as `{` (a regular expression may follow). */
+  let previous = '(';
+  let word = '';
   for (let index = from; index < text.length; index += 1) {
-    const char = text[index];
+    const char = text[index] as string;
     if (inTemplate) {
       if (char === '\\') index += 1;
-      else if (char === '`') inTemplate = false;
-      else if (char === '$' && text[index + 1] === '{') {
+      else if (char === '`') {
+        inTemplate = false;
+        previous = '`';
+      } else if (char === '$' && text[index + 1] === '{') {
         templates.push(depth);
         depth += 1;
         index += 1;
         inTemplate = false;
+        previous = '{';
       }
       continue;
     }
+    if (/\s/u.test(char)) continue;
+    if (/[\w$]/u.test(char)) {
+      let end = index + 1;
+      while (end < text.length && /[\w$]/u.test(text[end] as string)) end += 1;
+      word = text.slice(index, end);
+      previous = 'a';
+      index = end - 1;
+      continue;
+    }
+    const last = previous;
+    const lastWord = word;
+    previous = char;
+    word = '';
     switch (char) {
       case "'":
       case '"': {
@@ -247,17 +292,39 @@ function onlyArgument(text: string, from: number): boolean {
           const line = text.indexOf('\n', index);
           if (line === -1) return false;
           index = line;
+          previous = last;
+          word = lastWord;
         } else if (text[index + 1] === '*') {
           const close = text.indexOf('*/', index + 2);
           if (close === -1) return false;
           index = close + 1;
-        } else return false;
+          previous = last;
+          word = lastWord;
+        } else {
+          const divides = last === ')' || last === ']' || last === '`' || last === "'" || last === '"' || last === '++' || (last === 'a' && !REGEX_AFTER_WORDS.has(lastWord));
+          if (divides) break;
+          const close = regexEnd(text, index);
+          if (close === -1) return false;
+          index = close - 1;
+          previous = 'a';
+        }
+        break;
+      case '+':
+      case '-':
+        // A postfix `++` / `--` ends an operand: a `/` after it divides.
+        if (text[index + 1] === char && (last === 'a' || last === ')' || last === ']')) {
+          index += 1;
+          previous = '++';
+        }
         break;
       case '<':
-        // A JSX tag (`<p>it's</p>`) or a type argument: text the scan does not read.
-        if (/[\w$/>]/u.test(text[index + 1] ?? '')) return false;
+        // A JSX tag (`<p>it's</p>`) outside TypeScript: text the scan does not read.
+        if (!typeScript && /[\w$/>]/u.test(text[index + 1] ?? '')) return false;
         break;
       case '(':
+        heads.push(last === 'a' && HEAD_WORDS.has(lastWord));
+        depth += 1;
+        break;
       case '[':
       case '{':
         depth += 1;
@@ -273,8 +340,12 @@ function onlyArgument(text: string, from: number): boolean {
         depth -= 1;
         break;
       case ')':
+        if (depth === 0) return true;
+        depth -= 1;
+        if (heads.pop() === true) previous = '{';
+        break;
       case ']':
-        if (depth === 0) return char === ')';
+        if (depth === 0) return false;
         depth -= 1;
         break;
       case ',':
@@ -285,6 +356,24 @@ function onlyArgument(text: string, from: number): boolean {
     }
   }
   return false;
+}
+
+/** The index after the regular expression literal starting at `from` (its `/`), flags included, or -1 when it does not close on its line. */
+function regexEnd(text: string, from: number): number {
+  let inClass = false;
+  for (let at = from + 1; at < text.length; at += 1) {
+    const char = text[at];
+    if (char === '\\') at += 1;
+    else if (char === '\n' || char === '\r') return -1;
+    else if (char === '[') inClass = true;
+    else if (char === ']') inClass = false;
+    else if (char === '/' && !inClass) {
+      let end = at + 1;
+      while (end < text.length && /[\w$]/u.test(text[end] as string)) end += 1;
+      return end;
+    }
+  }
+  return -1;
 }
 
 function loadRelative(analysis: SequelizeAnalysis, specifier: string): SequelizeAnalysis | null {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { childNodes, findVariable, isFunctionNode, memberName, skipTypeWrappers } from '../../lib/file-analysis/ast';
+import { childNodes, findVariable, memberName, skipTypeWrappers } from '../../lib/file-analysis/ast';
 import { mayLeadTo, possibleImports } from '../../lib/project/load-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile } from '../../lib/project/project-modules';
 import { BEGINS_TRANSACTIONS, mayBeginTransaction } from '../../lib/project/transaction-helpers';
@@ -66,8 +66,41 @@ export const markAsPaid = (expense, options) => expense.update({ status: 'PAID' 
     expect(mayBeginTransaction(returned('db.transaction<Options>()'))).toBe(true);
     // A callback and a second argument: not managed as far as the analysis reads it.
     expect(mayBeginTransaction(returned('db.transaction(async (t) => t, { isolationLevel })'))).toBe(true);
-    // A callback the scan cannot read (a regular expression), returned through another name.
-    expect(mayBeginTransaction('const t = db.transaction(async (x) => /a,b/.test(x)); const u = t;\nmodule.exports = () => u;')).toBe(true);
+    // A callback the scan cannot read (a JSX tag outside TypeScript), returned through another name.
+    const jsx = "const t = db.transaction(async (x) => <p>it's {x}</p>); const u = t;\nmodule.exports = () => u;";
+    expect(mayBeginTransaction(jsx, 'view.jsx')).toBe(true);
+    expect(mayBeginTransaction(jsx, 'view.tsx')).toBe(true);
+    // A regular expression that does not close on its line.
+    expect(mayBeginTransaction('const t = db.transaction(async (x) => x.split(/a,\nb/)); const u = t;\nmodule.exports = () => u;')).toBe(true);
+    // An optional call is a call.
+    expect(mayBeginTransaction(returned('db.transaction?.()'))).toBe(true);
+    expect(mayBeginTransaction(returned('(db.transaction satisfies Begin)()'))).toBe(true);
+  });
+
+  it('reads regular expressions, divisions and TypeScript type arguments in a managed callback', () => {
+    const managed = (body: string, filename?: string): boolean =>
+      mayBeginTransaction(`exports.run = async (rows) => {\n  return sequelize.transaction(async (transaction) => {\n${body}\n  });\n};\n`, filename);
+    // A regular expression with a comma and a quote, after `=>`, `(`, `return`, and after `if (…)`.
+    expect(managed("    const parts = rows.map((r) => /a,b'/.test(r.name));\n    if (parts) /,/.test('x');\n    return /[/,]/u;")).toBe(false);
+    // Divisions: after a name, a number, `)`, `]`, a postfix `++`; a comment between.
+    expect(managed('    let i = 0;\n    const half = rows.length / 2, ratio = (i + 1) / rows.length, last = rows[0] / 3;\n    return i++ / /* per row */ half;')).toBe(false);
+    // opencollective-api server/lib/moderation.ts (line 199): type arguments in TypeScript.
+    const typed = '    const result = await sequelize.query<BanResult>(sql, { plain: true, transaction });\n    return result as Array<BanResult>;';
+    expect(managed(typed, 'server/lib/moderation.ts')).toBe(false);
+    // The same in JavaScript, where `<B` may open a JSX tag: unsure.
+    expect(managed(typed, 'server/lib/moderation.js')).toBe(true);
+  });
+
+  it('skips `transaction` read as a member that is not called', () => {
+    const returned = (expression: string): string => `exports.f = (activity) => { const t = ${expression}; return t; };`;
+    // opencollective-api server/lib/notifications/index.ts (line 24), graphql/v2/interface/Transaction.js (line 415).
+    expect(mayBeginTransaction(returned('activity.data?.transaction?.kind'))).toBe(false);
+    expect(mayBeginTransaction(returned('{ ...transaction.dataValues }'))).toBe(false);
+    // opencollective-api server/lib/duplicate-account.ts (line 117): an optional property of a type after a comment.
+    expect(mayBeginTransaction('function f(options: {\n  /** a new one if not provided */\n  transaction?: Transaction;\n} = {}) { return options; }', 'x.ts')).toBe(false);
+    // A conditional, and prose in a comment.
+    expect(mayBeginTransaction(returned('options.transaction ? 1 : 2'))).toBe(false);
+    expect(mayBeginTransaction('// We read transaction?.data?.transaction stored on it\nexports.f = () => { return 1; };')).toBe(false);
   });
 
   it('is true for every module where the parser finds a returned unmanaged transaction() (fixtures and the app corpus)', () => {
@@ -75,7 +108,7 @@ export const markAsPaid = (expense, options) => expense.update({ status: 'PAID' 
     const { checked, held: begins, missed } = textTestAgainstParser(files, root, {
       mentions: (text) => text.includes('transaction'),
       holds: returnsUnmanagedTransaction,
-      textTest: mayBeginTransaction,
+      textTest: (text, file) => mayBeginTransaction(text, file),
     });
     expect(missed).toEqual([]);
     expect(checked).toBeGreaterThan(20);
@@ -129,7 +162,7 @@ describe('mayLeadTo (the gate over what a module may load)', () => {
   });
 });
 
-/** Does some function of `module` return (directly, or through names assigned with `=`) an unmanaged `x.transaction(…)`? */
+/** Does some function of `module` return (directly, or through names assigned with `=`) an unmanaged `x.transaction(…)`, as beginValue reads one? */
 function returnsUnmanagedTransaction(module: NonNullable<ReturnType<typeof loadProjectModule>>): boolean {
   const isBegin = (raw: TSESTree.Node | null | undefined, seen: Set<TSESTree.Node>): boolean => {
     if (raw == null || seen.has(raw)) return false;
@@ -150,8 +183,12 @@ function returnsUnmanagedTransaction(module: NonNullable<ReturnType<typeof loadP
     if (node.type !== AST_NODE_TYPES.CallExpression) return false;
     const callee = skipTypeWrappers(node.callee);
     if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== 'transaction') return false;
+    // As beginValue reads a start: no argument, an object literal, or a name an options parameter has (by its name
+    // alone here, a superset); a callback or another name makes it managed.
     const last = node.arguments.at(-1);
-    return last === undefined || !isFunctionNode(skipTypeWrappers(last));
+    if (last === undefined) return true;
+    const value = skipTypeWrappers(last);
+    return value.type === AST_NODE_TYPES.ObjectExpression || (value.type === AST_NODE_TYPES.Identifier && /options|opts|config/iu.test(value.name));
   };
   let found = false;
   const visit = (node: TSESTree.Node): void => {
