@@ -25,6 +25,7 @@ import {
 } from '../lib/project/pool-budget';
 import { constructionDialect, constructionStartupParameters } from '../lib/project/project-pools';
 import { constructionPools, defaultsMajor } from '../lib/project/construction-pools';
+import { textMayConstructSequelize } from '../lib/project/construction-text';
 import { describeOrigin } from '../lib/project/effective-pool';
 import { poolDefaults } from '../lib/sequelize-facts';
 import { poolKeyState, poolState, sequelizeConstruction, usesReplication } from '../lib/file-analysis/sequelize-options';
@@ -187,6 +188,8 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     // ESLint 9+ and RuleCreator both apply meta.defaultOptions; the spread only informs the types.
     const settings = { ...DEFAULT_OPTIONS, ...options };
+    // Only a construction is judged, and most files have none: a text test skips them before any scope lookup.
+    if (!textMayConstructSequelize(context.sourceCode.text)) return {};
     const host = hostFromSourceCode(context.sourceCode);
     const reported = new Set<TSESTree.Node>();
     const filename = context.physicalFilename;

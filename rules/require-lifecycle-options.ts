@@ -9,6 +9,7 @@ import type { ConstructionPools } from '../lib/project/construction-pools';
 
 import { environmentStringSource, hostFromSourceCode } from '../lib/file-analysis/ast';
 import { constructionPools, defaultsMajor, unsetKeys, versionLabel } from '../lib/project/construction-pools';
+import { textMayConstructSequelize } from '../lib/project/construction-text';
 import { createRule } from '../lib/create-rule';
 import { insertObjectEntries, objectLayout, objectLiteral, removeProperty } from '../lib/edits/object-fixes';
 import { LIFECYCLE_KEYS, POOL_KEYS, poolDefaults, RECOMMENDED_POOL, ZERO_FALLBACKS } from '../lib/sequelize-facts';
@@ -129,6 +130,8 @@ export default createRule<Options, MessageIds>({
     // only informs the types.
     const { defaults, reportUnresolved, required } = { ...DEFAULT_OPTIONS, ...options };
     const { sourceCode } = context;
+    // Only a construction is judged, and most files have none: a text test skips them before any scope lookup.
+    if (!textMayConstructSequelize(sourceCode.text)) return {};
     const host = hostFromSourceCode(sourceCode);
     const pools = (construction: SequelizeConstruction): ConstructionPools =>
       constructionPools(construction, context.physicalFilename, host, context.cwd);

@@ -106,6 +106,27 @@ const sequelize = new Sequelize('db', 'user', 'pass', {
       ],
     },
     {
+      // Escapes spell the names the parser reads: the text test that skips files without a construction decodes them.
+      code: `const { \\u0053equelize } = require('\\x73equelize');
+new \\u{53}equelize('db', 'user', 'pass', { dialect: 'postgres', pool: { max: 100 } });`,
+      options: [{ processes: 7 }],
+      errors: [
+        {
+          messageId: 'overBudget',
+          line: 2,
+          data: budgetData({ max: 'max 100', total: 700, advice: fits('max', 12) }),
+          suggestions: [
+            {
+              messageId: 'setMax',
+              data: { fits: 12 },
+              output: `const { \\u0053equelize } = require('\\x73equelize');
+new \\u{53}equelize('db', 'user', 'pass', { dialect: 'postgres', pool: { max: 12 } });`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       // Default options: one process against PostgreSQL's defaults.
       code: `const { Sequelize } = require('sequelize');
 new Sequelize('postgres://db', { pool: { max: 100 } });`,

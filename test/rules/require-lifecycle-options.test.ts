@@ -41,6 +41,10 @@ new Alias({ pool: { max: 10 } });
 class Db extends Sequelize {}
 new Db('postgres://db', { pool: { max: 10 } });`;
 
+/** Escapes spell the names: the parser reads `Sequelize` and `'sequelize'`, so the file's text test must too. */
+const ESCAPED_FORMS = `const { \\u0053equelize } = require('\\x73equelize');
+new \\u{53}equelize('postgres://db', { pool: { max: 10 } });`;
+
 cjsRuleTester.run('require-lifecycle-options (CommonJS)', rule, {
   valid: [
     // Every lifecycle key set.
@@ -282,6 +286,11 @@ new Sequelize({ pool: { ${SUGGESTED_ENTRIES} } });`,
       // Every require form.
       code: REQUIRE_FORMS,
       errors: missingAfterMaxOn(REQUIRE_FORMS, [2, 3, 4, 5, 7, 9, 11, 13]),
+    },
+    {
+      // Skipping files that cannot construct (a text test) must not skip these.
+      code: ESCAPED_FORMS,
+      errors: missingAfterMaxOn(ESCAPED_FORMS, [2]),
     },
     {
       // Options through const bindings, spreads of resolvable objects and Object.assign.
