@@ -17,7 +17,11 @@ import { loadEspreeTools, scopeLookup } from '../file-analysis/source-analysis';
  * and meant for any rule that needs a project import graph.
  */
 
-/** A parsed project module with the scope analysis the `lib/` helpers need. */
+/**
+ * A parsed project module with the scope analysis the `lib/` helpers need. The scopes are analysed on the first
+ * `host.getScope` call, not when the module is read: most modules read for analysis are only asked for their syntax
+ * (exports, imports, a name gate's provides, a model summary), and scope analysis is a fifth of a parse's cost.
+ */
 export interface ProjectModule {
   filename: string;
   text: string;
@@ -144,9 +148,15 @@ interface CacheEntry {
   size: number;
   text: string | null;
   module?: ProjectModule | null;
-  /** The AST alone, for callers that need no scope analysis (import specifiers of unrelated modules). */
-  syntax?: TSESTree.Program | null;
+  /** The one parse of `text` (loadModuleSyntax and loadProjectModule share it), or null when it does not parse. */
+  parsed?: Parsed | null;
   exports?: ModuleExports;
+}
+
+/** A module's AST and the scope analyser that matches the parser that produced it. */
+interface Parsed {
+  ast: TSESTree.Program;
+  analyser: Analyser;
 }
 
 /** Per process, keyed by path; an entry is reused while the file's mtime and size are unchanged. */
@@ -266,59 +276,68 @@ export function readModuleText(filename: string): string | null {
 /**
  * The parsed module at `filename`, or null when it cannot be read or parsed (a syntax error, or TypeScript
  * syntax without the `typescript` package). `mustContain` is a cheap text test run before parsing: a module
- * that cannot contain what the caller looks for is never parsed.
+ * that cannot contain what the caller looks for is never parsed. Its scopes are analysed on the first
+ * `host.getScope` call (see ProjectModule); a module first read with loadModuleSyntax is not parsed again.
  */
 export function loadProjectModule(filename: string, mustContain?: RegExp): ProjectModule | null {
   const entry = entryFor(filename);
   if (entry?.text == null) return null;
   if (mustContain !== undefined && !mustContain.test(entry.text)) return null;
-  if (entry.module === undefined) entry.module = parseModule(filename, entry.text);
+  if (entry.module === undefined) {
+    const parsed = parsedEntry(filename, entry, entry.text, false);
+    if (parsed === null) entry.module = null;
+    else {
+      parseStats.modules += 1;
+      entry.module = { filename, text: entry.text, ast: parsed.ast, host: lazyHost(parsed) };
+    }
+  }
   return entry.module;
 }
 
-/** Whether `filename` has been parsed (loadProjectModule) and is still cached: what a lint read, for tests and measurements. */
+/** Whether `filename` has been loaded as a module (loadProjectModule) and is still cached: what a lint read, for tests and measurements. */
 export function moduleParsed(filename: string): boolean {
   return cache.get(filename)?.module !== undefined;
 }
 
 /**
- * Has `filename` been parsed with scope analysis (successfully or not) since it was last read? For tests of the load
- * gates: a module a gate skips is never parsed.
+ * Has `filename` been loaded for analysis (loadProjectModule, successfully or not) since it was last read? For tests
+ * of the load gates: a module a gate skips is never loaded.
  */
 export function wasParsed(filename: string): boolean {
   return cache.get(filename)?.module !== undefined;
 }
 
+/** Have the scopes of `filename`, as last read, been analysed (something asked for one of its bindings)? For tests. */
+export function wasScopeAnalysed(filename: string): boolean {
+  const module = cache.get(filename)?.module;
+  return module != null && analysedHosts.has(module.host);
+}
+
 /**
- * The parsed AST of `filename` without scope analysis (several times cheaper), or null. Parents are set. For
- * walking a module's imports when nothing in it needs a binding resolved.
+ * The parsed AST of `filename` without scope analysis, or null. Parents are set. For walking a module's imports
+ * when nothing in it needs a binding resolved; a later loadProjectModule of the same file reuses this parse.
  */
 export function loadModuleSyntax(filename: string, mustContain?: RegExp): { filename: string; text: string; ast: TSESTree.Program } | null {
   const entry = entryFor(filename);
   if (entry?.text == null) return null;
   if (mustContain !== undefined && !mustContain.test(entry.text)) return null;
-  if (entry.syntax === undefined) entry.syntax = entry.module?.ast ?? parseSyntax(filename, entry.text);
-  return entry.syntax === null ? null : { filename, text: entry.text, ast: entry.syntax };
+  const parsed = parsedEntry(filename, entry, entry.text, true);
+  return parsed === null ? null : { filename, text: entry.text, ast: parsed.ast };
 }
 
-/** Counts of this process's parses of other project modules, for tests and measurements. */
-export const parseStats = { modules: 0, syntax: 0 };
+/**
+ * Counts of this process's work on other project modules, for tests and measurements: `modules` loaded for
+ * analysis (loadProjectModule), `syntax` parses made for loadModuleSyntax, `parses` in all (each file once per
+ * modification, whoever asks first), `scopes` analysed (on a binding's first lookup).
+ */
+export const parseStats = { modules: 0, syntax: 0, parses: 0, scopes: 0 };
 
-function parseSyntax(filename: string, text: string): TSESTree.Program | null {
-  parseStats.syntax += 1;
-  const { typescript, espree } = loadParsers();
-  const attempts = /\.[cm]?tsx?$/u.test(filename) ? [typescript] : [espree, typescript];
-  for (const parse of attempts) {
-    if (parse === null) continue;
-    try {
-      const ast = parse(text, filename);
-      setParents(ast);
-      return ast;
-    } catch {
-      // Not parsable with this parser: try the next, else skip the module.
-    }
+function parsedEntry(filename: string, entry: CacheEntry, text: string, syntaxOnly: boolean): Parsed | null {
+  if (entry.parsed === undefined) {
+    if (syntaxOnly) parseStats.syntax += 1;
+    entry.parsed = parseText(filename, text);
   }
-  return null;
+  return entry.parsed;
 }
 
 /** Forgets every cached module (tests that rewrite fixtures use it). */
@@ -380,12 +399,16 @@ function loadEspree(): Parse | null {
   };
 }
 
-function parseModule(filename: string, text: string): ProjectModule | null {
-  parseStats.modules += 1;
+type Analyser = 'eslint-scope' | 'typescript';
+
+/**
+ * One parse: espree first for JavaScript (several times faster than typescript-estree, which only JavaScript
+ * espree rejects needs), typescript-estree for TypeScript. Parents are set; scopes are not analysed.
+ */
+function parseText(filename: string, text: string): Parsed | null {
+  parseStats.parses += 1;
   const { typescript, espree } = loadParsers();
-  const isTypeScript = /\.[cm]?tsx?$/u.test(filename);
-  // espree is several times faster than typescript-estree; JavaScript only needs the latter as a fallback.
-  const attempts: [Parse | null, 'eslint-scope' | 'typescript'][] = isTypeScript
+  const attempts: [Parse | null, Analyser][] = /\.[cm]?tsx?$/u.test(filename)
     ? [[typescript, 'typescript']]
     : [
         [espree, 'eslint-scope'],
@@ -396,14 +419,36 @@ function parseModule(filename: string, text: string): ProjectModule | null {
     try {
       const ast = parse(text, filename);
       setParents(ast);
-      const host = hostFromScopeManager(ast, analyser);
-      if (host === null) continue;
-      return { filename, text, ast, host };
+      return { ast, analyser };
     } catch {
-      // A module that does not parse is skipped, never a crash.
+      // Not parsable with this parser: try the next, else skip the module.
     }
   }
   return null;
+}
+
+/** Hosts whose scopes have been analysed (wasScopeAnalysed). */
+const analysedHosts = new WeakSet<AnalysisHost>();
+
+/**
+ * A host that analyses the module's scopes on its first lookup. Should the analysis fail (never seen on the
+ * 11,700 modules of the 16 real apps: these are the parser/analyser pairs ESLint itself lints with), the module
+ * answers as syntax alone does: no binding is known, so an identifier resolves to nothing and a global name such as
+ * `require` is taken by its name, as the import graph reads a module without scopes.
+ */
+function lazyHost(parsed: Parsed): AnalysisHost {
+  let lookup: AnalysisHost['getScope'] | null = null;
+  const host: AnalysisHost = {
+    getScope: (node) => {
+      if (lookup === null) {
+        parseStats.scopes += 1;
+        analysedHosts.add(host);
+        lookup = scopeLookupFor(parsed) ?? emptyScopeLookup(parsed.ast);
+      }
+      return lookup(node);
+    },
+  };
+  return host;
 }
 
 function adopt(parent: TSESTree.Node, child: unknown, stack: TSESTree.Node[]): void {
@@ -435,7 +480,7 @@ function setParents(root: TSESTree.Node): void {
  * ESTree (typescript-eslint's scope manager expects TSESTree-only fields and throws on espree functions), and
  * @typescript-eslint/scope-manager for typescript-estree.
  */
-function hostFromScopeManager(ast: TSESTree.Program, analyser: 'eslint-scope' | 'typescript'): AnalysisHost | null {
+function scopeLookupFor({ ast, analyser }: Parsed): AnalysisHost['getScope'] | null {
   let scopeManager: TSESLint.Scope.ScopeManager;
   const isModule = ast.body.some(
     (statement) =>
@@ -455,7 +500,14 @@ function hostFromScopeManager(ast: TSESTree.Program, analyser: 'eslint-scope' | 
     return null;
   }
   if (scopeManager.scopes[0] === undefined) return null;
-  return { getScope: scopeLookup(scopeManager) };
+  return scopeLookup(scopeManager);
+}
+
+/** The lookup of a module whose scopes could not be analysed: one global scope declaring nothing. */
+function emptyScopeLookup(ast: TSESTree.Program): AnalysisHost['getScope'] {
+  const { analyze } = createRequire(__filename)('@typescript-eslint/scope-manager') as typeof import('@typescript-eslint/scope-manager');
+  const empty = analyze({ ...ast, body: [] }, { sourceType: 'script' }).scopes[0] as TSESLint.Scope.Scope;
+  return () => empty;
 }
 
 /** The exports of a parsed module (computed once per cached parse). */
