@@ -6,9 +6,9 @@ import type { CarriedLeak, LeakPath, UnmanagedScope } from '../lib/project/trans
 import { AST_NODE_TYPES } from '@typescript-eslint/types';
 
 import { createRule } from '../lib/create-rule';
-import { DEFAULT_INSTANCE_PATTERN, sequelizeAnalysis } from '../lib/project/sequelize-instances';
+import { DEFAULT_INSTANCE_PATTERN } from '../lib/project/sequelize-instances';
 import { helperNames, TRANSACTION_HELPERS_SCHEMA } from '../lib/project/transaction-helpers';
-import { trackTransactions } from '../lib/project/transaction-scopes';
+import { sharedTransactionTracking } from '../lib/project/transaction-scopes';
 import { managedRewrite } from './no-unreleased-transaction/managed-rewrite';
 
 export interface NoUnreleasedTransactionOptions {
@@ -121,7 +121,8 @@ export default createRule<Options, MessageIds>({
     const { sourceCode } = context;
     // Cheap exit: most files never mention transactions (`createTransaction()` counts).
     if (!/transaction/iu.test(sourceCode.text) && names.begin.length === 0) return {};
-    const analysis = sequelizeAnalysis(context, instancePattern);
+    // One tracking per file for both transaction rules (require-transaction-option shares it when its options match).
+    const tracking = sharedTransactionTracking(context, instancePattern, names);
 
     function report(scope: UnmanagedScope, leaks: LeakPath[]): void {
       const name = scope.variable.name;
@@ -156,7 +157,7 @@ export default createRule<Options, MessageIds>({
       }
     }
 
-    return trackTransactions(analysis, (scopes, _timeline, orphans, carriedLeaks) => {
+    return tracking.listeners((scopes, _timeline, orphans, carriedLeaks) => {
       for (const scope of scopes) {
         if (scope.form !== 'unmanaged' || scope.leaks === null || scope.leaks.length === 0) continue;
         report(scope, scope.leaks);
@@ -169,6 +170,6 @@ export default createRule<Options, MessageIds>({
           data: { call: orphan.begun, helper: orphan.handedTo, line: String(orphan.handedAt.loc.start.line) },
         });
       }
-    }, names);
+    });
   },
 });

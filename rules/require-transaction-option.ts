@@ -27,10 +27,9 @@ import {
   fileUsesCls,
   moduleUsesCls,
   originOf,
-  sequelizeAnalysis,
 } from '../lib/project/sequelize-instances';
 import { helperNames, helperQueries, mentionsTransaction, queryInstance, TRANSACTION_HELPERS_SCHEMA } from '../lib/project/transaction-helpers';
-import { innermostScopeFinder, mayHoldTransactionScope, trackTransactions } from '../lib/project/transaction-scopes';
+import { innermostScopeFinder, mayHoldTransactionScope, sharedTransactionTracking } from '../lib/project/transaction-scopes';
 
 export interface RequireTransactionOptionOptions {
   cls: 'auto' | boolean;
@@ -205,7 +204,9 @@ export default createRule<Options, MessageIds>({
     const { sourceCode } = context;
     // No listeners (ESLint skips the rule) where no transaction scope can be: most files.
     if (names.begin.length === 0 && !mayHoldTransactionScope(sourceCode.text)) return {};
-    const analysis = sequelizeAnalysis(context, instancePattern);
+    // One tracking per file for both transaction rules (no-unreleased-transaction shares it when its options match).
+    const tracking = sharedTransactionTracking(context, instancePattern, names);
+    const { analysis } = tracking;
     const candidates: TSESTree.CallExpression[] = [];
     const fileCls = fileUsesCls(sourceCode.text);
 
@@ -357,15 +358,11 @@ export default createRule<Options, MessageIds>({
     }
 
     return {
-      ...trackTransactions(
-        analysis,
-        (scopes) => {
-          if (scopes.length === 0) return;
-          const innermostScope = innermostScopeFinder(scopes);
-          for (const call of candidates) check(innermostScope, call);
-        },
-        names,
-      ),
+      ...tracking.listeners((scopes) => {
+        if (scopes.length === 0) return;
+        const innermostScope = innermostScopeFinder(scopes);
+        for (const call of candidates) check(innermostScope, call);
+      }),
       // Queries, and calls that may be query helpers (`getDeviceInDb(device)`, `User.createWithCtx(…)`).
       'CallExpression[callee.type="MemberExpression"], CallExpression[callee.type="Identifier"]'(node: TSESTree.CallExpression) {
         candidates.push(node);

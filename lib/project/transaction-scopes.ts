@@ -13,7 +13,7 @@ import { CodePathTimeline } from '../file-analysis/code-path-timeline';
 import type { TransactionHelperNames } from './transaction-helpers';
 
 import { queryCall, settledByCall } from './queries';
-import { classifyValue, isSequelizeInstance } from './sequelize-instances';
+import { classifyValue, isSequelizeInstance, sequelizeAnalysis } from './sequelize-instances';
 import { argumentUse, beginningHelper, calleeName, NO_HELPER_NAMES, usesArgumentAsTransaction } from './transaction-helpers';
 
 /**
@@ -175,15 +175,96 @@ const SYNCHRONOUS_CALLBACK_METHODS = new Set([
   'reduceRight',
 ]);
 
+/** What tracking finds in one file, at `Program:exit`. */
+export interface TrackedTransactions {
+  scopes: TransactionScope[];
+  timeline: CodePathTimeline;
+  orphans: OrphanTransaction[];
+  carriedLeaks: CarriedLeak[];
+}
+
+export type OnTracked = (scopes: TransactionScope[], timeline: CodePathTimeline, orphans: OrphanTransaction[], carriedLeaks: CarriedLeak[]) => void;
+
+/** Counts of this process's work, for tests and measurements: files whose transactions were tracked (per options). */
+export const trackingStats = { files: 0 };
+
 /**
  * Tracks transactions over one file: merge `listeners` into the rule's listeners; `onDone` receives every scope at
  * `Program:exit`.
  */
-export function trackTransactions(
-  analysis: SequelizeAnalysis,
-  onDone: (scopes: TransactionScope[], timeline: CodePathTimeline, orphans: OrphanTransaction[], carriedLeaks: CarriedLeak[]) => void,
+export function trackTransactions(analysis: SequelizeAnalysis, onDone: OnTracked, helperNames: TransactionHelperNames = NO_HELPER_NAMES): TSESLint.RuleListener {
+  const tracker = transactionTracker(analysis, helperNames);
+  return {
+    ...tracker.listeners,
+    'Program:exit'() {
+      const { scopes, timeline, orphans, carriedLeaks } = tracker.finish();
+      onDone(scopes, timeline, orphans, carriedLeaks);
+    },
+  };
+}
+
+/** One file's tracking, shared by the rules that track it with the same options. */
+interface SharedTracking {
+  key: string;
+  analysis: SequelizeAnalysis;
+  tracker: Tracker;
+  /** The rules (by id) that took part: one that asks again is linting the file again. */
+  rules: Set<string>;
+}
+
+/** Per parsed file (its AST, which no other file shares), the trackings of the rules linting it. */
+const sharedTrackings = new WeakMap<TSESTree.Program, SharedTracking[]>();
+
+/**
+ * The transaction rules' tracking of the file `context` lints, computed once for every rule that asks with the same
+ * instance pattern and helper names (no-unreleased-transaction and require-transaction-option in one lint): the
+ * first rule to ask records the code path timeline and the candidates; every rule, the first included, receives the
+ * result at its own `Program:exit`, whichever runs first computing it (the scopes, and the helper summaries through
+ * the shared analysis). A rule that asks again for the same file starts a new lint of it; other options, their own
+ * tracking.
+ */
+export function sharedTransactionTracking(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  instancePattern: string,
   helperNames: TransactionHelperNames = NO_HELPER_NAMES,
-): TSESLint.RuleListener {
+): { analysis: SequelizeAnalysis; listeners: (onDone: OnTracked) => TSESLint.RuleListener } {
+  const ast = context.sourceCode.ast as TSESTree.Program;
+  const key = `${instancePattern}\0${JSON.stringify(helperNames)}`;
+  let trackings = sharedTrackings.get(ast);
+  if (trackings === undefined) {
+    trackings = [];
+    sharedTrackings.set(ast, trackings);
+  }
+  let shared = trackings.find((tracking) => tracking.key === key);
+  const first = shared === undefined || shared.rules.has(context.id);
+  if (shared === undefined || first) {
+    if (shared !== undefined) trackings.splice(trackings.indexOf(shared), 1);
+    const analysis = sequelizeAnalysis(context, instancePattern);
+    shared = { key, analysis, tracker: transactionTracker(analysis, helperNames), rules: new Set() };
+    trackings.push(shared);
+  }
+  shared.rules.add(context.id);
+  const { analysis, tracker } = shared;
+  return {
+    analysis,
+    listeners: (onDone) => ({
+      ...(first ? tracker.listeners : {}),
+      'Program:exit'() {
+        const { scopes, timeline, orphans, carriedLeaks } = tracker.finish();
+        onDone(scopes, timeline, orphans, carriedLeaks);
+      },
+    }),
+  };
+}
+
+interface Tracker {
+  /** The listeners that record the file (no `Program:exit`). */
+  listeners: TSESLint.RuleListener;
+  /** The result, computed on the first call (after the traversal). */
+  finish: () => TrackedTransactions;
+}
+
+function transactionTracker(analysis: SequelizeAnalysis, helperNames: TransactionHelperNames): Tracker {
   const timeline = new CodePathTimeline();
   const transactionCalls: TransactionCall[] = [];
   const receivingFunctions: FunctionNode[] = [];
@@ -241,33 +322,37 @@ export function trackTransactions(
         carried.bindings.push(node);
       }
     },
-    'Program:exit'() {
-      const scopes: TransactionScope[] = [];
-      const orphans: OrphanTransaction[] = [];
-      for (const found of transactionCalls) {
-        const scope = scopeOf(analysis, timeline, found, helperNames);
-        if (scope !== null) scopes.push(scope);
-        else if (found.form === 'unmanaged') {
-          const orphan = handedStraight(analysis, found, helperNames);
-          if (orphan !== null) orphans.push(orphan);
-        }
-      }
-      const holders = new Set<TSESTree.Node>(scopes.map((scope) => (scope.form === 'managed' ? scope.callback : scope.owner)));
-      for (const fn of receivingFunctions) {
-        if (holders.has(fn)) continue;
-        const scope = parameterScope(analysis, fn);
-        if (scope !== null) {
-          scopes.push(scope);
-          holders.add(fn);
-        }
-      }
-      const carriedLeaks: CarriedLeak[] = [];
-      const callUse = (call: TSESTree.CallExpression, index: number) => argumentUse(analysis, call, index, helperNames);
-      scopes.push(...carriedScopes(analysis, carried, holders, (leak) => carriedLeaks.push(leak), timeline, callUse));
-      onDone(scopes, timeline, orphans, carriedLeaks);
-    },
   };
-  return listeners;
+  let result: TrackedTransactions | null = null;
+  const finish = (): TrackedTransactions => {
+    if (result !== null) return result;
+    trackingStats.files += 1;
+    const scopes: TransactionScope[] = [];
+    const orphans: OrphanTransaction[] = [];
+    for (const found of transactionCalls) {
+      const scope = scopeOf(analysis, timeline, found, helperNames);
+      if (scope !== null) scopes.push(scope);
+      else if (found.form === 'unmanaged') {
+        const orphan = handedStraight(analysis, found, helperNames);
+        if (orphan !== null) orphans.push(orphan);
+      }
+    }
+    const holders = new Set<TSESTree.Node>(scopes.map((scope) => (scope.form === 'managed' ? scope.callback : scope.owner)));
+    for (const fn of receivingFunctions) {
+      if (holders.has(fn)) continue;
+      const scope = parameterScope(analysis, fn);
+      if (scope !== null) {
+        scopes.push(scope);
+        holders.add(fn);
+      }
+    }
+    const carriedLeaks: CarriedLeak[] = [];
+    const callUse = (call: TSESTree.CallExpression, index: number) => argumentUse(analysis, call, index, helperNames);
+    scopes.push(...carriedScopes(analysis, carried, holders, (leak) => carriedLeaks.push(leak), timeline, callUse));
+    result = { scopes, timeline, orphans, carriedLeaks };
+    return result;
+  };
+  return { listeners, finish };
 }
 
 /** Parameter names that say "a transaction": `t`, `tx`, `trx`, `transaction`, `sqlTransaction`, `dbTransaction`. */
