@@ -19,6 +19,7 @@ import {
   resolveRelativeModule,
 } from './project-modules';
 import { requiredModule, SEQUELIZE_MODULES, sequelizeConstructorModule, sequelizeModuleMember } from '../file-analysis/sequelize-detection';
+import { exportCallIsUnclassified } from './factory-text';
 
 /**
  * Which values are Sequelize instances and models. Proof comes, in this order, from the type checker (when the
@@ -537,10 +538,56 @@ function classifyCall(context: Context, node: TSESTree.CallExpression): ValueKin
     const instance = classify(context, callee.object);
     if (instance.kind === 'sequelize') return instance.origin === undefined ? { kind: 'model' } : { kind: 'model', origin: instance.origin };
   }
+  if (factoryCallUnclassified(context, callee)) return UNKNOWN;
   if (isOtherLibrary(context, callee)) return OTHER;
   const calleeKind = classify(context, callee);
   if (calleeKind.kind === 'function') return calleeKind.result();
   return UNKNOWN;
+}
+
+/**
+ * `factory(sequelize, Sequelize)` / `Model.init(sequelize, Sequelize)` of a project module whose text proves the call
+ * unknown whatever the module is (see lib/project/factory-text): answered without parsing the module. `callee` is the
+ * imported value itself (`import factory from './m'`, `const factory = require('./m')`, `require('./m')`) or a member
+ * of it; any other callee, or a module the text does not settle, takes the full analysis below.
+ */
+function factoryCallUnclassified(context: Context, callee: TSESTree.Node): boolean {
+  const member = callee.type === AST_NODE_TYPES.MemberExpression;
+  const target = member ? skipTypeWrappers(callee.object) : callee;
+  const imported = importedModuleOf(context, target);
+  if (imported === null || !isRelativeSpecifier(imported.specifier)) return false;
+  // A `const` bound to `require()` may get members assigned in this file (`factory.init = …`), read before the module's.
+  if (member && imported.bound) return false;
+  const filename = resolveRelativeModule(context.filename, imported.specifier);
+  const text = filename === null ? null : readModuleText(filename);
+  if (filename === null || text === null || !WORTH_PARSING.test(text)) return false;
+  return exportCallIsUnclassified(filename, text, imported.name);
+}
+
+/**
+ * The module and export a value is, when it is one unchanged: a default import (`moduleValue(…, 'default')`), a
+ * `require()` call or a variable bound to one and never written again (`moduleValue(…, null)`, `bound`); else null.
+ */
+function importedModuleOf(context: Context, node: TSESTree.Node): { specifier: string; name: 'default' | null; bound: boolean } | null {
+  if (node.type === AST_NODE_TYPES.CallExpression) {
+    const source = requiredModule(context.host, node);
+    return source === null ? null : { specifier: source, name: null, bound: false };
+  }
+  if (node.type !== AST_NODE_TYPES.Identifier) return null;
+  const variable = findVariable(context.host, node);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (variable === null || variable === undefined || def === undefined) return null;
+  if (def.type === DefinitionType.ImportBinding) {
+    const specifier = def.node;
+    if (specifier.type !== AST_NODE_TYPES.ImportDefaultSpecifier) return null;
+    const declaration = specifier.parent;
+    return declaration.importKind === 'type' ? null : { specifier: declaration.source.value, name: 'default', bound: false };
+  }
+  if (def.type !== DefinitionType.Variable || def.node.id !== variable.identifiers[0] || writeReferences(variable).length > 0) return null;
+  const init = def.node.init === null ? null : skipTypeWrappers(def.node.init);
+  if (init?.type !== AST_NODE_TYPES.CallExpression) return null;
+  const source = requiredModule(context.host, init);
+  return source === null ? null : { specifier: source, name: null, bound: true };
 }
 
 /** What a function returns, when every `return` agrees (a factory, a lazy singleton getter). */

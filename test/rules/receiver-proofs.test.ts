@@ -5,6 +5,7 @@
  * transaction needs no proof, one that forgets it does; a transaction given where no query form reads its options
  * proves nothing either way.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,11 +28,30 @@ describe('receiver proofs only where the answer matters (pt-snb)', () => {
     ]);
     expect(found[0]?.message).toContain('`db.t_batalpasien.create()` runs inside transaction `transaction` (line 7)');
     // `db.t_batalpasien.create({…})` without the transaction: reported once `db.t_batalpasien` is proven a model, which
-    // reads the factory `db.t_batalpasien` is built by (it could return something else).
-    expect(wasParsed(model('t_batalpasien'))).toBe(true);
+    // reads the factory `db.t_batalpasien` is built by (it could return something else): its text proves it returns
+    // what `sequelize.define` gives (lib/project/factory-text), so it is not parsed.
+    expect(wasParsed(model('t_batalpasien'))).toBe(false);
     // `db.t_registrasionline.findOne({ …, transaction })` and `registrasiModel.update(…, { transaction })` pass it:
     // nothing to report whatever their receivers are, so neither is classified.
     expect(wasParsed(model('t_registrasionline'))).toBe(false);
+  });
+
+  it('parses the factory when its text does not settle what it returns, and reports nothing when it is not a model', async () => {
+    const factory = model('t_batalpasien');
+    const original = readFileSync(factory, 'utf8');
+    try {
+      // The same factory returning another library's client: `db.t_batalpasien` is not a model, the query not one.
+      project.write({
+        'models/t_batalpasien.model.js': original
+          .replace('export default (sequelize', "import knex from 'knex';\nexport default (sequelize")
+          .replace('return t_batalpasien;', 'return knex({ client: "pg" });'),
+      });
+      clearProjectModuleCache();
+      expect(await project.lint(RULES, ['controllers/userpasien.controller.js'])).toEqual([]);
+      expect(wasParsed(factory)).toBe(true);
+    } finally {
+      project.write({ 'models/t_batalpasien.model.js': original });
+    }
   });
 
   it('does not prove a receiver when no query form reads the transaction where it is given', async () => {
