@@ -50,19 +50,31 @@ function isSpace(code: number): boolean {
  */
 export function codeSkeleton(text: string): string | null {
   const parts: string[] = [];
-  const special = /['"`/\\#<>\-]|[^\x00-\x7f]/gu;
+  // Quotes, slashes, backslashes, `#`, the characters of HTML-like comments, and anything beyond ASCII.
+  const special = /['"`/\\#<>-]|[^\t\n\r -~]/gu;
   let copied = 0;
   let at = 0;
-  if (text.startsWith('#!')) {
-    const end = text.indexOf('\n');
-    at = end === -1 ? text.length : end;
-    parts.push(' '.repeat(at));
-    copied = at;
+  if (text.startsWith('\ufeff')) {
+    // A byte order mark is white space to the parsers.
+    parts.push(' ');
+    copied = 1;
+    at = 1;
   }
+  if (text.startsWith('#!', at)) {
+    const end = text.indexOf('\n');
+    const stop = end === -1 ? text.length : end;
+    parts.push(' '.repeat(stop - at));
+    copied = stop;
+    at = stop;
+  }
+  /** Spaces for `text[from, to)`, its line breaks kept. */
+  const spaces = (from: number, to: number): string => {
+    const inner = text.slice(from, to);
+    return inner.includes('\n') ? inner.replace(/[^\n]/gu, ' ') : ' '.repeat(to - from);
+  };
   const blank = (from: number, to: number, keepEnds: boolean): void => {
     parts.push(text.slice(copied, from));
-    const inner = text.slice(keepEnds ? from + 1 : from, keepEnds ? to - 1 : to).replace(/[^\n]/gu, ' ');
-    parts.push(keepEnds ? `${text[from] as string}${inner}${text[to - 1] as string}` : inner);
+    parts.push(keepEnds ? `${text[from] as string}${spaces(from + 1, to - 1)}${text[to - 1] as string}` : spaces(from, to));
     copied = to;
   };
   for (;;) {
@@ -158,9 +170,10 @@ function wordBefore(code: string, from: number): string | null {
 function closing(code: string, open: number): number {
   let depth = 0;
   for (let at = open; at < code.length; at += 1) {
-    const character = code[at];
-    if (character === '(' || character === '{' || character === '[') depth += 1;
-    else if (character === ')' || character === '}' || character === ']') {
+    const character = code.charCodeAt(at);
+    // ( [ { and ) ] }
+    if (character === 40 || character === 91 || character === 123) depth += 1;
+    else if (character === 41 || character === 93 || character === 125) {
       depth -= 1;
       if (depth === 0) return at;
     }
@@ -225,17 +238,19 @@ function isReturned(code: string, at: number, name: string): boolean {
 /** The exported function or class: where its header starts, its parameters, the body's braces. */
 interface Exported {
   kind: 'function' | 'class';
-  /** Parameter names and where each is written (functions). */
-  parameters: Map<string, number>;
+  /** Parameter names (functions). */
+  parameters: Set<string>;
+  /** Where the header (`function (…) {`, `(…) => {`) starts and ends: a parameter is written there, once. */
+  header: [number, number];
   /** The class extends the plain name `Model` (not `x.Model`), whose bindings are to be read. */
   extendsModelName: boolean;
   bodyOpen: number;
   bodyClose: number;
 }
 
-const FUNCTION_HEADER = /(?:async\s+)?function(?![\w$])\s*\*?\s*(?:[A-Za-z_$][\w$]*\s*)?\(([^()]*)\)\s*\{/duy;
-const ARROW_HEADER = /(?:async\s+)?\(([^()]*)\)\s*=>\s*\{/duy;
-const SINGLE_PARAMETER_ARROW = /(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>\s*\{/duy;
+const FUNCTION_HEADER = /(?:async\s+)?function(?![\w$])\s*\*?\s*(?:[A-Za-z_$][\w$]*\s*)?\(([^()]*)\)\s*\{/uy;
+const ARROW_HEADER = /(?:async\s+)?\(([^()]*)\)\s*=>\s*\{/uy;
+const SINGLE_PARAMETER_ARROW = /(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>\s*\{/uy;
 /** `class [Name] extends Model {` or `extends a.b.Model {`: a superclass whose last name is `Model`. */
 const CLASS_HEADER = /class(?:\s+[A-Za-z_$][\w$]*)?\s+extends\s+((?:[A-Za-z_$][\w$]*\s*\.\s*)*)Model\s*\{/uy;
 const PARAMETER_LIST = /^\s*(?:[A-Za-z_$][\w$]*\s*(?:,\s*[A-Za-z_$][\w$]*\s*)*,?\s*)?$/u;
@@ -247,13 +262,10 @@ function exportedAt(code: string, at: number): Exported | null {
     if (match === null) continue;
     const list = match[1] ?? '';
     if (!PARAMETER_LIST.test(list)) return null;
-    const parameters = new Map<string, number>();
-    const listStart = match.indices?.[1]?.[0] ?? -1;
-    if (listStart === -1) return null;
-    for (const parameter of list.matchAll(/[A-Za-z_$][\w$]*/gu)) parameters.set(parameter[0], listStart + parameter.index);
+    const parameters = new Set(list.match(/[A-Za-z_$][\w$]*/gu));
     const bodyOpen = header.lastIndex - 1;
     const bodyClose = closing(code, bodyOpen);
-    return bodyClose === -1 ? null : { kind: 'function', parameters, extendsModelName: false, bodyOpen, bodyClose };
+    return bodyClose === -1 ? null : { kind: 'function', parameters, header: [at, bodyOpen], extendsModelName: false, bodyOpen, bodyClose };
   }
   CLASS_HEADER.lastIndex = at;
   const match = CLASS_HEADER.exec(code);
@@ -261,7 +273,7 @@ function exportedAt(code: string, at: number): Exported | null {
   const bodyOpen = CLASS_HEADER.lastIndex - 1;
   const bodyClose = closing(code, bodyOpen);
   if (bodyClose === -1) return null;
-  return { kind: 'class', parameters: new Map(), extendsModelName: match[1] === '', bodyOpen, bodyClose };
+  return { kind: 'class', parameters: new Set(), header: [at, bodyOpen], extendsModelName: match[1] === '', bodyOpen, bodyClose };
 }
 
 /**
@@ -309,9 +321,18 @@ function onlyUsedAs(code: string, name: string, allowed: (at: number) => boolean
  * and otherwise only as the object of a member read (or returned).
  */
 function parameterOnly(code: string, exported: Exported, name: string): boolean {
-  const written = exported.parameters.get(name);
-  if (written === undefined) return false;
-  return onlyUsedAs(code, name, (at) => at === written || isMemberObject(code, at, name) || isReturned(code, at, name));
+  if (!exported.parameters.has(name)) return false;
+  const [start, end] = exported.header;
+  let written = 0;
+  return (
+    onlyUsedAs(code, name, (at) => {
+      if (at >= start && at < end) {
+        written += 1;
+        return true;
+      }
+      return isMemberObject(code, at, name) || isReturned(code, at, name);
+    }) && written === 1
+  );
 }
 
 /** `p.method(…)` at `at`, ending there, with `p` a parameter-only name: unknown wherever it is. */

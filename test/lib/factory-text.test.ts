@@ -209,6 +209,9 @@ describe('the model-factory text proof', () => {
     // Strings and comments are not code: the names in them do not count.
     expect(exportCallIsUnclassified('/p/h.js', factory("  // sequelize = new Sequelize()\n  const note = 'return sequelize';"), 'default')).toBe(true);
     expect(codeSkeleton("a('x', \"y\") // z\n/* w */ `v`")).toBe("a(' ', \" \")     \n        ` `");
+    // A byte order mark and a hashbang line are white space; a line separator in code is not read.
+    expect(codeSkeleton('\ufeff#!/usr/bin/env node\nx')).toBe(`${' '.repeat(20)}\nx`);
+    expect(codeSkeleton('x\u2028y')).toBeNull();
     // JSX is not read (braces in text).
     expect(exportCallIsUnclassified('/p/i.jsx', factory(''), 'default')).toBe(false);
   });
