@@ -166,11 +166,33 @@ function readAliases(tsconfig: string): PathAliases | null {
   return aliases;
 }
 
+/**
+ * Per tsconfig `paths` (the object readAliases keeps while the tsconfig is unchanged), for one epoch: what each
+ * non-relative specifier resolves to. The answer does not depend on the importing folder (the targets are absolute),
+ * so `@server/models` is looked up once per project, not once per folder that imports it.
+ */
+const aliasResolutions = new WeakMap<PathAliases, { epoch: number; targets: Map<string, string | null> }>();
+
 /** A specifier to a project file: relative, or through a tsconfig `paths` alias (`@server/db`). */
 export function resolveProjectSpecifier(fromFilename: string, specifier: string): string | null {
   if (isRelativeSpecifier(specifier)) return resolveRelativeModule(fromFilename, specifier);
+  if (!path.isAbsolute(fromFilename)) return null;
   const aliases = pathAliases(fromFilename);
   if (aliases === null) return null;
+  const current = projectEpoch();
+  let known = aliasResolutions.get(aliases);
+  if (known?.epoch !== current) {
+    known = { epoch: current, targets: new Map() };
+    aliasResolutions.set(aliases, known);
+  }
+  const cached = known.targets.get(specifier);
+  if (cached !== undefined) return cached;
+  const target = resolveAlias(aliases, specifier);
+  known.targets.set(specifier, target);
+  return target;
+}
+
+function resolveAlias(aliases: PathAliases, specifier: string): string | null {
   for (const [pattern, targets] of aliases.paths) {
     const star = pattern.indexOf('*');
     let captured: string | null = null;
@@ -181,9 +203,8 @@ export function resolveProjectSpecifier(fromFilename: string, specifier: string)
     if (captured === null) continue;
     for (const target of targets) {
       const absolute = path.resolve(aliases.baseUrl, target.replace('*', captured));
-      // resolveRelativeModule does the extension and index lookups; give it a path relative to a sibling file.
-      const relative = `./${path.relative(path.dirname(fromFilename), absolute).split(path.sep).join('/')}`;
-      const resolved = resolveRelativeModule(fromFilename, relative.startsWith('./..') ? relative.slice(2) : relative);
+      // resolveRelativeModule does the extension and index lookups; give it a path from a file in the target's folder.
+      const resolved = resolveRelativeModule(path.join(path.dirname(absolute), '_'), `./${path.basename(absolute)}`);
       if (resolved !== null) return resolved;
     }
   }

@@ -318,7 +318,8 @@ function findRegistration(module: ProjectModule, fn: FunctionNode, fallbackRoot:
     if (scanned > MAX_SCANNED_FILES) return null;
     const text = readModuleText(file);
     if (text === null || !(text.includes(stem) || (name !== 'default' && text.includes(name)))) continue;
-    const other = loadProjectModule(file);
+    // A module without a registration call (REGISTRATIONS' own text test) registers nothing: not parsed.
+    const other = loadProjectModule(file, REGISTRATIONS.mustContain);
     if (other === null) continue;
     const found = registrationIn(other, module, fn);
     if (found !== null) return found;

@@ -63,22 +63,29 @@ const QUOTES = new Set([0x22, 0x27, 0x60]);
  * in a comment or a regular expression cannot hide a specifier.
  */
 function quotedStartingWith(text: string, start: string, found: Set<string>): boolean {
-  for (let at = text.indexOf(start); at !== -1; at = text.indexOf(start, at + 1)) {
-    const quote = text.charCodeAt(at - 1);
-    if (!QUOTES.has(quote)) continue;
-    let end = at;
-    for (; end < text.length; end += 1) {
-      const code = text.charCodeAt(end);
-      if (code === quote || code === 0x5c || code === 0x0a || code === 0x0d) break;
+  // Searched as quote and start together (a `.` alone is in nearly every line of code), one quote at a time.
+  for (const quote of QUOTES) {
+    const opening = `${String.fromCharCode(quote)}${start}`;
+    for (let from = text.indexOf(opening); from !== -1; from = text.indexOf(opening, from + 1)) {
+      if (!quotedAt(text, from + 1, quote, start, found)) return false;
     }
-    // `'./it\'s'`: an escaped quote (or any escape) in a string that may be a specifier: its value is not read here.
-    if (text.charCodeAt(end) === 0x5c) {
-      // For relative specifiers: only a string that is one so far (`'.\n'` in a message is not).
-      if (start !== '.' || /^\.{1,2}(?:\/|$)/u.test(text.slice(at, end))) return false;
-      continue;
-    }
-    if (text.charCodeAt(end) === quote) found.add(text.slice(at, end));
   }
+  return true;
+}
+
+/** The string at `at` (right after its opening `quote`), added to `found`; false when it holds an escape and may be a specifier. */
+function quotedAt(text: string, at: number, quote: number, start: string, found: Set<string>): boolean {
+  let end = at;
+  for (; end < text.length; end += 1) {
+    const code = text.charCodeAt(end);
+    if (code === quote || code === 0x5c || code === 0x0a || code === 0x0d) break;
+  }
+  // `'./it\'s'`: an escaped quote (or any escape) in a string that may be a specifier: its value is not read here.
+  if (text.charCodeAt(end) === 0x5c) {
+    // For relative specifiers: only a string that is one so far (`'.\n'` in a message is not).
+    return start === '.' && !/^\.{1,2}(?:\/|$)/u.test(text.slice(at, end));
+  }
+  if (text.charCodeAt(end) === quote) found.add(text.slice(at, end));
   return true;
 }
 
@@ -175,9 +182,23 @@ export function mayLeadTo(filename: string, question: GateQuestion): boolean {
   return false;
 }
 
+/** Per question: the text test's answer per module, for the text it was computed on (a walk asks it several times). */
+const holdsCache = new WeakMap<GateQuestion, Map<string, { text: string; holds: boolean }>>();
+
 /** The question's text test, on the text as written and with its escapes written out. */
 export function holds(question: GateQuestion, filename: string, text: string): boolean {
-  if (question.holds(filename, text)) return true;
-  const decoded = decodedEscapes(text);
-  return decoded !== null && question.holds(filename, decoded);
+  let answers = holdsCache.get(question);
+  if (answers === undefined) {
+    answers = new Map();
+    holdsCache.set(question, answers);
+  }
+  const known = answers.get(filename);
+  if (known?.text === text) return known.holds;
+  let answer = question.holds(filename, text);
+  if (!answer) {
+    const decoded = decodedEscapes(text);
+    answer = decoded !== null && question.holds(filename, decoded);
+  }
+  answers.set(filename, { text, holds: answer });
+  return answer;
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { childNodes, findVariable, memberName, skipTypeWrappers } from '../../lib/file-analysis/ast';
+import { resolveProjectSpecifier } from '../../lib/project/import-graph';
 import { mayLeadTo, possibleImports } from '../../lib/project/load-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile } from '../../lib/project/project-modules';
 import { BEGINS_TRANSACTIONS, mayBeginTransaction } from '../../lib/project/transaction-helpers';
@@ -135,6 +136,9 @@ describe('mayLeadTo (the gate over what a module may load)', () => {
   );
   write('models/index.js', "const { Sequelize } = require('sequelize');\nmodule.exports = { sequelize: new Sequelize('sqlite::memory:') };\n");
   write('repositories/order.repository.js', "const { sequelize } = require('../models');\nexports.startTransaction = async () => {\n  const t = await sequelize.transaction();\n  return t;\n};\n");
+  write('services/a.js', '');
+  write('services/index.js', '');
+  write('b.js', '');
   const orders = write('services/order.service.js', "const orderRepository = require('../repositories/order.repository');\nexports.place = async () => orderRepository.startTransaction();\n");
 
   it('skips a module when nothing it may load can begin a transaction, keeps one that leads to a repository that does', () => {
@@ -156,6 +160,10 @@ describe('mayLeadTo (the gate over what a module may load)', () => {
     const escaped = write('services/escaped.js', "exports.begin = () => require('../repositories/order\\x2erepository').startTransaction();\n");
     expect(possibleImports(escaped, readFileSync(escaped, 'utf8'))).toBeNull();
     expect(mayLeadTo(escaped, BEGINS_TRANSACTIONS)).toBe(true);
+    // Every quote opens a string on its own: `'./x'`, `"./x"`, `` `./x` ``, `.` and `..` alone; a dot in code is no
+    // string, and a quote in a comment cannot pair up with another to hide one.
+    const quotes = write('services/quotes.js', "// it's `here`: \"./a\" and '../b'\nconst x = a.b.c + require('.') + require(\"..\") + `./a`;\n");
+    expect(possibleImports(quotes, readFileSync(quotes, 'utf8'))?.sort()).toEqual(['b.js', 'services/a.js', 'services/index.js'].map((file) => path.join(project, file)));
     // `trans\u0061ction` is `transaction` to the parser: the text test also reads the escapes written out.
     const spelled = write('repositories/spelled.js', 'exports.begin = async (db) => { const t = await db.trans\\u0061ction(); return t; };\n');
     expect(mayLeadTo(spelled, BEGINS_TRANSACTIONS)).toBe(true);
@@ -200,3 +208,35 @@ function returnsUnmanagedTransaction(module: NonNullable<ReturnType<typeof loadP
   visit(module.ast);
   return found;
 }
+
+describe('resolveProjectSpecifier through tsconfig `paths`', () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'aliases-'));
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const write = (relative: string, text: string): string => {
+    const file = path.join(project, relative);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return file;
+  };
+  write('package.json', '{ "name": "aliases" }\n');
+  write('tsconfig.json', '{ "compilerOptions": { "baseUrl": ".", "paths": { "@server/*": ["server/*"], "db": ["server/storage/database.ts"] } } }\n');
+  const database = write('server/storage/database.ts', 'export const x = 1;\n');
+  const deep = write('server/routes/api/users.ts', '');
+  const top = write('server/index.ts', '');
+
+  it('gives one answer from every folder (the targets are absolute), and sees a file created in a later lint', () => {
+    clearProjectModuleCache();
+    noteLintedFile(top);
+    for (const from of [deep, top, path.join(project, 'other.ts')]) {
+      expect(resolveProjectSpecifier(from, '@server/storage/database')).toBe(database);
+      expect(resolveProjectSpecifier(from, 'db')).toBe(database);
+      expect(resolveProjectSpecifier(from, '@server/storage')).toBeNull();
+      expect(resolveProjectSpecifier(from, 'express')).toBeNull();
+    }
+    expect(resolveProjectSpecifier('relative.ts', '@server/storage/database')).toBeNull();
+    // A new epoch (outside a lint every call is one): `@server/storage` now names the folder's index.
+    clearProjectModuleCache();
+    const index = write('server/storage/index.ts', 'export * from "./database";\n');
+    expect(resolveProjectSpecifier(deep, '@server/storage')).toBe(index);
+  });
+});
