@@ -60,25 +60,46 @@ export function isRelativeSpecifier(specifier: string): boolean {
   return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
 }
 
-/** Per folder, for one epoch: its entries that are files (a lookup tries up to 21 names, most of them missing). */
-const folderFiles = new Map<string, { epoch: number; files: Set<string> | null }>();
+/** A folder's files: their names, and the same names lower-cased. */
+interface Listing {
+  names: Set<string>;
+  lowerCased: Set<string>;
+}
 
-function isFile(filename: string): boolean {
-  // While linting goes on, a folder is listed once per epoch and names are looked up in the listing; outside a lint
-  // (every call its own epoch) one stat is cheaper than a listing.
+/** Per folder, for one epoch: its entries that are files (a lookup tries up to 21 names, most of them missing). */
+const folderFiles = new Map<string, { epoch: number; files: Listing | null }>();
+
+/**
+ * The first of `names` (with `lowerCased`, the same names lower-cased) that is a file in `folder`, as a path, or
+ * null. While linting goes on, the folder is listed once per epoch and the names are looked up in the listing;
+ * outside a lint (every call its own epoch) one stat per name is cheaper than a listing.
+ */
+function firstFileIn(folder: string, names: readonly string[], lowerCased: readonly string[]): string | null {
+  let listing: Listing | null = null;
   if (!isPause(Date.now())) {
-    const folder = path.dirname(filename);
     let listed = folderFiles.get(folder);
     if (listed?.epoch !== epoch.id) {
       listed = { epoch: epoch.id, files: listFiles(folder) };
       folderFiles.set(folder, listed);
     }
-    const name = path.basename(filename);
-    if (listed.files?.has(name) === true) return true;
-    // Not listed under this exact name: missing, unless a case-insensitive file system (macOS, Windows) finds it
-    // under another case, which the stat below decides.
-    if (listed.files !== null && !listed.files.has(`\0${name.toLowerCase()}`)) return false;
+    listing = listed.files;
   }
+  // `folder` is absolute and normalized: it ends with a separator only when it is a root.
+  const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
+  for (let index = 0; index < names.length; index += 1) {
+    const name = names[index] as string;
+    if (listing !== null) {
+      if (listing.names.has(name)) return prefix + name;
+      // Not listed under this exact name: missing, unless a case-insensitive file system (macOS, Windows) finds it
+      // under another case, which the stat below decides.
+      if (!listing.lowerCased.has(lowerCased[index] as string)) continue;
+    }
+    if (isFile(prefix + name)) return prefix + name;
+  }
+  return null;
+}
+
+function isFile(filename: string): boolean {
   try {
     // No exception for a missing file: most candidates of a lookup do not exist, and a thrown ENOENT costs far more
     // than the stat.
@@ -88,14 +109,14 @@ function isFile(filename: string): boolean {
   }
 }
 
-/** The names of the files in `folder` (symbolic links followed), and each lower-cased after a NUL, or null. */
-function listFiles(folder: string): Set<string> | null {
+/** The files in `folder` (symbolic links followed), or null. */
+function listFiles(folder: string): Listing | null {
   try {
-    const files = new Set<string>();
+    const files: Listing = { names: new Set(), lowerCased: new Set() };
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      if (entry.isFile() || (entry.isSymbolicLink() && statSync(path.join(folder, entry.name), { throwIfNoEntry: false })?.isFile() === true)) {
-        files.add(entry.name);
-        files.add(`\0${entry.name.toLowerCase()}`);
+      if (entry.isFile() || (entry.isSymbolicLink() && isFile(path.join(folder, entry.name)))) {
+        files.names.add(entry.name);
+        files.lowerCased.add(entry.name.toLowerCase());
       }
     }
     return files;
@@ -112,33 +133,57 @@ export function resolveRelativeModule(fromFilename: string, specifier: string): 
   if (!isRelativeSpecifier(specifier) || !path.isAbsolute(fromFilename)) return null;
   // Within one epoch (see projectEpoch) a lookup is made once per importing folder: every file of a folder asks for
   // `../models` and `./db`, each costing up to 21 stat calls. Outside a lint every call is an epoch of its own.
-  const key = `${path.dirname(fromFilename)}\0${specifier}`;
+  // Keyed by the importing file, then the specifier: both are usually the same strings again (no key to build).
+  let folder = resolutionsByImporter.get(fromFilename);
+  if (folder === undefined) {
+    const name = path.dirname(fromFilename);
+    folder = resolutionsByFolder.get(name);
+    if (folder === undefined) {
+      folder = new Map();
+      resolutionsByFolder.set(name, folder);
+    }
+    resolutionsByImporter.set(fromFilename, folder);
+  }
   const current = projectEpoch();
-  const known = resolutions.get(key);
+  const known = folder.get(specifier);
   if (known?.epoch === current) return known.target;
   const target = lookUpRelativeModule(fromFilename, specifier);
-  resolutions.set(key, { epoch: current, target });
+  folder.set(specifier, { epoch: current, target });
   return target;
 }
 
-/** Resolved relative specifiers per importing folder, valid for one epoch. */
-const resolutions = new Map<string, { epoch: number; target: string | null }>();
+/** Resolved relative specifiers per importing folder (each valid for one epoch), and each importing file's folder's. */
+const resolutionsByFolder = new Map<string, Map<string, { epoch: number; target: string | null }>>();
+const resolutionsByImporter = new Map<string, Map<string, { epoch: number; target: string | null }>>();
+
+/** `index` with each extension, in lookup order. */
+const INDEX_NAMES = MODULE_EXTENSIONS.map((added) => `index${added}`);
 
 function lookUpRelativeModule(fromFilename: string, specifier: string): string | null {
   const base = path.resolve(path.dirname(fromFilename), specifier);
-  const candidates: string[] = [];
-  const extension = path.extname(base);
-  if ((MODULE_EXTENSIONS as readonly string[]).includes(extension)) {
-    candidates.push(base);
-    for (const tsExtension of JS_TO_TS[extension] ?? []) candidates.push(base.slice(0, -extension.length) + tsExtension);
-  }
-  for (const added of MODULE_EXTENSIONS) candidates.push(base + added);
+  const folder = path.dirname(base);
   // Never into node_modules: the candidates lie next to `base` (a name with an extension) or inside it (`index`).
-  if (path.dirname(base).split(path.sep).includes('node_modules')) return null;
-  const found = candidates.find(isFile);
-  if (found !== undefined || path.basename(base) === 'node_modules') return found ?? null;
-  const index = path.join(base, 'index');
-  return MODULE_EXTENSIONS.map((added) => index + added).find(isFile) ?? null;
+  if (folder.split(path.sep).includes('node_modules')) return null;
+  const name = path.basename(base);
+  const lowerCased = name.toLowerCase();
+  const names: string[] = [];
+  const lowerNames: string[] = [];
+  const extension = path.extname(name);
+  if ((MODULE_EXTENSIONS as readonly string[]).includes(extension)) {
+    names.push(name);
+    lowerNames.push(lowerCased);
+    for (const tsExtension of JS_TO_TS[extension] ?? []) {
+      names.push(name.slice(0, -extension.length) + tsExtension);
+      lowerNames.push(lowerCased.slice(0, -extension.length) + tsExtension);
+    }
+  }
+  for (const added of MODULE_EXTENSIONS) {
+    names.push(name + added);
+    lowerNames.push(lowerCased + added);
+  }
+  const found = firstFileIn(folder, names, lowerNames);
+  if (found !== null || name === 'node_modules') return found;
+  return firstFileIn(base, INDEX_NAMES, INDEX_NAMES);
 }
 
 interface CacheEntry {
@@ -343,7 +388,8 @@ function parsedEntry(filename: string, entry: CacheEntry, text: string, syntaxOn
 /** Forgets every cached module (tests that rewrite fixtures use it). */
 export function clearProjectModuleCache(): void {
   cache.clear();
-  resolutions.clear();
+  resolutionsByFolder.clear();
+  resolutionsByImporter.clear();
   folderFiles.clear();
   epoch = { id: 0, lastUsed: Number.NEGATIVE_INFINITY, idleAt: 0 };
 }

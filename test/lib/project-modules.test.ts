@@ -3,7 +3,7 @@
  * syntax-only readers and the analysis; scopes analysed only when something asks for a binding; a file that changed
  * on disk read again.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -19,7 +19,9 @@ import {
   loadModuleSyntax,
   loadProjectModule,
   moduleExports,
+  noteLintedFile,
   parseStats,
+  resolveRelativeModule,
   wasScopeAnalysed,
 } from '../../lib/project/project-modules';
 
@@ -153,3 +155,45 @@ describe('a module that changed on disk', () => {
     expect(loadProjectModule(file)?.text).toBe('module.exports = 234;\n');
   });
 });
+
+describe('resolving a relative specifier', () => {
+  it("follows Node's and TypeScript's lookups in order, within a lint and outside one, and never into node_modules", () => {
+    const app = path.join(project, 'resolve');
+    const files = ['src/db.js', 'src/db.ts', 'src/models.ts', 'src/lib/index.mts', 'src/lib/index.cts', 'src/config.cjs', 'src/node_modules/pkg.js', 'src/CamelCase.js'];
+    for (const file of files) {
+      mkdirSync(path.dirname(path.join(app, file)), { recursive: true });
+      writeFileSync(path.join(app, file), 'module.exports = 1;\n');
+    }
+    const from = path.join(app, 'src/app.js');
+    const expected: [string, string | null][] = [
+      ['./db', 'src/db.js'],
+      ['./db.js', 'src/db.js'],
+      ['./models.js', 'src/models.ts'],
+      ['./models', 'src/models.ts'],
+      ['./lib', 'src/lib/index.mts'],
+      ['./lib/index.cjs', 'src/lib/index.cts'],
+      ['./config', 'src/config.cjs'],
+      ['./node_modules/pkg', null],
+      ['./missing', null],
+      ['../src/db', 'src/db.js'],
+      ['sequelize', null],
+    ];
+    const resolved = (): [string, string | null][] =>
+      expected.map(([specifier]) => {
+        const target = resolveRelativeModule(from, specifier);
+        return [specifier, target === null ? null : path.relative(app, target)];
+      });
+    // Outside a lint every call is an epoch of its own (a stat per candidate); within one the folder's listing answers.
+    expect(resolved()).toEqual(expected);
+    noteLintedFile(from);
+    expect(resolved()).toEqual(expected);
+    expect(resolveRelativeModule(path.join(app, 'src/other.js'), './db')).toBe(path.join(app, 'src/db.js'));
+    // A name the listing holds under another case only: the stat decides (found on a case-insensitive file system).
+    expect(resolveRelativeModule(from, './camelcase')).toBe(isCaseInsensitive(app) ? path.join(app, 'src/camelcase.js') : null);
+  });
+});
+
+/** Whether the file system under `folder` finds a file under another case. */
+function isCaseInsensitive(folder: string): boolean {
+  return existsSync(path.join(folder, 'src/camelCASE.js'));
+}
