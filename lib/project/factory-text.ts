@@ -238,6 +238,8 @@ function isReturned(code: string, at: number, name: string): boolean {
 /** The exported function or class: where its header starts, its parameters, the body's braces. */
 interface Exported {
   kind: 'function' | 'class';
+  /** The declared name (`function name(…)`, `class name`), or null. */
+  name: string | null;
   /** Parameter names (functions). */
   parameters: Set<string>;
   /** Where the header (`function (…) {`, `(…) => {`) starts and ends: a parameter is written there, once. */
@@ -248,11 +250,11 @@ interface Exported {
   bodyClose: number;
 }
 
-const FUNCTION_HEADER = /(?:async\s+)?function(?![\w$])\s*\*?\s*(?:[A-Za-z_$][\w$]*\s*)?\(([^()]*)\)\s*\{/uy;
-const ARROW_HEADER = /(?:async\s+)?\(([^()]*)\)\s*=>\s*\{/uy;
-const SINGLE_PARAMETER_ARROW = /(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>\s*\{/uy;
+const FUNCTION_HEADER = /(?:async\s+)?function(?![\w$])\s*\*?\s*(?:([A-Za-z_$][\w$]*)\s*)?\(([^()]*)\)\s*\{/uy;
+const ARROW_HEADER = /(?:async\s+)?()\(([^()]*)\)\s*=>\s*\{/uy;
+const SINGLE_PARAMETER_ARROW = /(?:async\s+)?()([A-Za-z_$][\w$]*)\s*=>\s*\{/uy;
 /** `class [Name] extends Model {` or `extends a.b.Model {`: a superclass whose last name is `Model`. */
-const CLASS_HEADER = /class(?:\s+[A-Za-z_$][\w$]*)?\s+extends\s+((?:[A-Za-z_$][\w$]*\s*\.\s*)*)Model\s*\{/uy;
+const CLASS_HEADER = /class(?:\s+([A-Za-z_$][\w$]*))?\s+extends\s+((?:[A-Za-z_$][\w$]*\s*\.\s*)*)Model\s*\{/uy;
 const PARAMETER_LIST = /^\s*(?:[A-Za-z_$][\w$]*\s*(?:,\s*[A-Za-z_$][\w$]*\s*)*,?\s*)?$/u;
 
 function exportedAt(code: string, at: number): Exported | null {
@@ -260,12 +262,13 @@ function exportedAt(code: string, at: number): Exported | null {
     header.lastIndex = at;
     const match = header.exec(code);
     if (match === null) continue;
-    const list = match[1] ?? '';
+    const list = match[2] ?? '';
     if (!PARAMETER_LIST.test(list)) return null;
     const parameters = new Set(list.match(/[A-Za-z_$][\w$]*/gu));
     const bodyOpen = header.lastIndex - 1;
     const bodyClose = closing(code, bodyOpen);
-    return bodyClose === -1 ? null : { kind: 'function', parameters, header: [at, bodyOpen], extendsModelName: false, bodyOpen, bodyClose };
+    const name = match[1] === '' ? null : (match[1] ?? null);
+    return bodyClose === -1 ? null : { kind: 'function', name, parameters, header: [at, bodyOpen], extendsModelName: false, bodyOpen, bodyClose };
   }
   CLASS_HEADER.lastIndex = at;
   const match = CLASS_HEADER.exec(code);
@@ -273,22 +276,33 @@ function exportedAt(code: string, at: number): Exported | null {
   const bodyOpen = CLASS_HEADER.lastIndex - 1;
   const bodyClose = closing(code, bodyOpen);
   if (bodyClose === -1) return null;
-  return { kind: 'class', parameters: new Set(), header: [at, bodyOpen], extendsModelName: match[1] === '', bodyOpen, bodyClose };
+  return { kind: 'class', name: match[1] ?? null, parameters: new Set(), header: [at, bodyOpen], extendsModelName: match[2] === '', bodyOpen, bodyClose };
 }
 
 /**
  * The exported function or class `name` gives ('default': an ES default import, which for a CommonJS module is
- * `module.exports`; null: `require()`, which reads `module.exports` only), or null when the text does not say.
+ * `module.exports`; another name: an ES named export; null: `require()`, which reads `module.exports` only), or null
+ * when the text does not say.
  */
-function exportedValue(code: string, name: 'default' | null): Exported | null {
+function exportedValue(code: string, name: string | null): Exported | null {
   const exportWords = occurrences(code, 'export');
   const exportsWords = wordOccurrences(code, 'exports');
-  if (exportWords.length === 1 && exportsWords.length === 0 && name === 'default') {
-    // `export default …`: the module's only `export`, so nothing else (`export { x as default }`) replaces it.
+  if (exportWords.length === 1 && exportsWords.length === 0 && name !== null) {
+    // The module's only `export`, so nothing else (`export { x as default }`, a second `export const x`) replaces it.
     const at = exportWords[0] as number;
     const after = skipSpace(code, at + 'export'.length);
-    if (wordAt(code, after) !== 'default') return null;
-    return endedExport(code, exportedAt(code, skipSpace(code, after + 'default'.length)));
+    const word = wordAt(code, after);
+    if (name === 'default') return word === 'default' ? endedExport(code, exportedAt(code, skipSpace(code, after + 'default'.length))) : null;
+    if (word === 'const') {
+      // `export const name = (sequelize, DataTypes) => {…}`: a const, never written again.
+      const declared = skipSpace(code, after + 'const'.length);
+      const equals = skipSpace(code, declared + name.length);
+      if (wordAt(code, declared) !== name || code[equals] !== '=' || code[equals + 1] === '=' || code[equals + 1] === '>') return null;
+      return endedExport(code, exportedAt(code, skipSpace(code, equals + 1)));
+    }
+    // `export function name(…) {…}`, `export class name extends Model {…}`.
+    const exported = exportedAt(code, after);
+    return exported?.name === name ? endedExport(code, exported) : null;
   }
   if (exportWords.length !== 0 || exportsWords.length !== 1) return null;
   // `module.exports = …`: the only mention of `exports`, so nothing reassigns it.
@@ -402,11 +416,11 @@ const answers = new Map<string, { text: string; answer: boolean }>();
 
 /**
  * True when calling what the module at `filename` (text `text`) exports under `name` ('default' for an ES default
- * import, null for `require()`), or a member of it, provably gives a value sequelize-instances classifies as unknown
- * (see the top of this file); false when the text does not settle it.
+ * import, another name for a named import, null for `require()`), or a member of it, provably gives a value
+ * sequelize-instances classifies as unknown (see the top of this file); false when the text does not settle it.
  */
-export function exportCallIsUnclassified(filename: string, text: string, name: 'default' | null): boolean {
-  const key = `${name ?? ''}\0${filename}`;
+export function exportCallIsUnclassified(filename: string, text: string, name: string | null): boolean {
+  const key = `${name === null ? '' : `=${name}`}\0${filename}`;
   const known = answers.get(key);
   if (known?.text === text) return known.answer;
   const answer = !/\.[cm]?[jt]sx$/u.test(filename) && readsUnclassified(text, name);
@@ -414,7 +428,7 @@ export function exportCallIsUnclassified(filename: string, text: string, name: '
   return answer;
 }
 
-function readsUnclassified(text: string, name: 'default' | null): boolean {
+function readsUnclassified(text: string, name: string | null): boolean {
   const code = codeSkeleton(text);
   if (code === null) return false;
   const exported = exportedValue(code, name);

@@ -548,8 +548,9 @@ function classifyCall(context: Context, node: TSESTree.CallExpression): ValueKin
 /**
  * `factory(sequelize, Sequelize)` / `Model.init(sequelize, Sequelize)` of a project module whose text proves the call
  * unknown whatever the module is (see lib/project/factory-text): answered without parsing the module. `callee` is the
- * imported value itself (`import factory from './m'`, `const factory = require('./m')`, `require('./m')`) or a member
- * of it; any other callee, or a module the text does not settle, takes the full analysis below.
+ * imported value itself (`import factory from './m'`, `import { factory } from './m'`, `const factory = require('./m')`,
+ * `require('./m')`) or a member of it; any other callee, or a module the text does not settle, takes the full analysis
+ * below.
  */
 function factoryCallUnclassified(context: Context, callee: TSESTree.Node): boolean {
   const member = callee.type === AST_NODE_TYPES.MemberExpression;
@@ -565,10 +566,11 @@ function factoryCallUnclassified(context: Context, callee: TSESTree.Node): boole
 }
 
 /**
- * The module and export a value is, when it is one unchanged: a default import (`moduleValue(…, 'default')`), a
- * `require()` call or a variable bound to one and never written again (`moduleValue(…, null)`, `bound`); else null.
+ * The module and export a value is, when it is one unchanged: a default or named import (`moduleValue(…, 'default')`,
+ * `moduleValue(…, name)`), a `require()` call or a variable bound to one and never written again (`moduleValue(…,
+ * null)`, `bound`); else null.
  */
-function importedModuleOf(context: Context, node: TSESTree.Node): { specifier: string; name: 'default' | null; bound: boolean } | null {
+function importedModuleOf(context: Context, node: TSESTree.Node): { specifier: string; name: string | null; bound: boolean } | null {
   if (node.type === AST_NODE_TYPES.CallExpression) {
     const source = requiredModule(context.host, node);
     return source === null ? null : { specifier: source, name: null, bound: false };
@@ -579,9 +581,13 @@ function importedModuleOf(context: Context, node: TSESTree.Node): { specifier: s
   if (variable === null || variable === undefined || def === undefined) return null;
   if (def.type === DefinitionType.ImportBinding) {
     const specifier = def.node;
-    if (specifier.type !== AST_NODE_TYPES.ImportDefaultSpecifier) return null;
+    if (specifier.type !== AST_NODE_TYPES.ImportDefaultSpecifier && specifier.type !== AST_NODE_TYPES.ImportSpecifier) return null;
     const declaration = specifier.parent;
-    return declaration.importKind === 'type' ? null : { specifier: declaration.source.value, name: 'default', bound: false };
+    if (declaration.type !== AST_NODE_TYPES.ImportDeclaration || declaration.importKind === 'type') return null;
+    if (specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier) return { specifier: declaration.source.value, name: 'default', bound: false };
+    if (specifier.importKind === 'type') return null;
+    const imported = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+    return { specifier: declaration.source.value, name: imported, bound: false };
   }
   if (def.type !== DefinitionType.Variable || def.node.id !== variable.identifiers[0] || writeReferences(variable).length > 0) return null;
   const init = def.node.init === null ? null : skipTypeWrappers(def.node.init);

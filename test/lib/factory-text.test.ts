@@ -25,21 +25,22 @@ const root = path.resolve(__dirname, '..', '..');
  * What the analysis gives for a call of the module's export and for `.init()` on it, read two ways from a module
  * linted next to it: `text` through the forms the text proof answers (`import F`, `const F = require()`), `parsed`
  * through forms it does not read (a namespace import, a variable assigned later), which take the full analysis.
- * `exportName` 'default' lints an ES module (a default import), null a CommonJS one (`require()`).
+ * `exportName` 'default' or another name lints an ES module (a default or named import), null a CommonJS one
+ * (`require()`).
  */
-function callKinds(file: string, exportName: 'default' | null): { text: string[]; parsed: string[] } {
+function callKinds(file: string, exportName: string | null): { text: string[]; parsed: string[] } {
   const specifier = `./${path.basename(file)}`;
   const code =
-    exportName === 'default'
+    exportName !== null
       ? [
-          `import F from '${specifier}';`,
+          exportName === 'default' ? `import F from '${specifier}';` : `import { ${exportName} as F } from '${specifier}';`,
           `import * as namespace from '${specifier}';`,
           "import { Sequelize } from 'sequelize';",
           "const sequelize = new Sequelize('sqlite::memory:');",
           'F(sequelize, Sequelize);',
           'F.init(sequelize, Sequelize);',
-          'namespace.default(sequelize, Sequelize);',
-          'namespace.default.init(sequelize, Sequelize);',
+          `namespace.${exportName}(sequelize, Sequelize);`,
+          `namespace.${exportName}.init(sequelize, Sequelize);`,
         ]
       : [
           "const { Sequelize } = require('sequelize');",
@@ -58,7 +59,7 @@ function callKinds(file: string, exportName: 'default' | null): { text: string[]
     code.join('\n'),
     {
       files: ['**/*'],
-      languageOptions: { sourceType: exportName === 'default' ? 'module' : 'commonjs', ecmaVersion: 'latest' },
+      languageOptions: { sourceType: exportName === null ? 'commonjs' : 'module', ecmaVersion: 'latest' },
       plugins: {
         probe: {
           rules: {
@@ -77,10 +78,15 @@ function callKinds(file: string, exportName: 'default' | null): { text: string[]
       },
       rules: { 'probe/calls': 'error' },
     },
-    path.join(path.dirname(file), exportName === 'default' ? '__probe__.mjs' : '__probe__.cjs'),
+    path.join(path.dirname(file), exportName === null ? '__probe__.cjs' : '__probe__.mjs'),
   );
   expect(messages).toEqual([]);
   return { text: kinds.slice(0, 2), parsed: kinds.slice(2) };
+}
+
+/** The names a module exports by declaration (`export function name`, `export const name`, `export class name`). */
+function declaredExports(text: string): string[] {
+  return [...text.matchAll(/\bexport\s+(?:async\s+)?(?:function\s*\*?|class|const)\s*([A-Za-z_$][\w$]*)/gu)].map((match) => match[1] as string);
 }
 
 /** For each file and export form the text proves: the paths (relative to the repository) where the parsed analysis disagrees. */
@@ -89,7 +95,7 @@ function disagreements(files: readonly string[]): { proven: number; wrong: strin
   const wrong: string[] = [];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
-    for (const exportName of ['default', null] as const) {
+    for (const exportName of ['default', null, ...declaredExports(text)]) {
       if (!exportCallIsUnclassified(file, text, exportName)) continue;
       proven += 1;
       clearProjectModuleCache();
@@ -133,6 +139,12 @@ describe('the model-factory text proof', () => {
       expect(fromText).toEqual(['unknown', 'unknown']);
       expect(parsed).toEqual(['unknown', 'unknown']);
     }
+    // sclearner/stock_server's named factory (`export function TraderBalanceModel(sequelize, DataTypes)`), imported by name.
+    const named = path.join(root, 'test/fixtures/transactions/stock-server/models/trader-balance.model.mjs');
+    expect(exportCallIsUnclassified(named, readFileSync(named, 'utf8'), 'TraderBalanceModel')).toBe(true);
+    expect(exportCallIsUnclassified(named, readFileSync(named, 'utf8'), 'default')).toBe(false);
+    clearProjectModuleCache();
+    expect(callKinds(named, 'TraderBalanceModel')).toEqual({ text: ['unknown', 'unknown'], parsed: ['unknown', 'unknown'] });
     // The CommonJS form (module.exports = (sequelize, Sequelize) => {…}), read by require() and by a default import.
     const commonJs = path.join(root, 'test/fixtures/transactions/models-explicit/m_pasien.model.js');
     expect(exportCallIsUnclassified(commonJs, readFileSync(commonJs, 'utf8'), null)).toBe(true);
@@ -185,11 +197,12 @@ describe('the model-factory text proof', () => {
     ['extends another export renamed', 'h.mjs', "import { Sequelize as Model } from 'sequelize';\nexport default class X extends Model {}\n", ['other', 'other']],
     ['extends a name bound to another export', 'i.mjs', "import S from 'sequelize';\nconst Model = S.Sequelize;\nexport default class X extends Model {}\n", ['other', 'other']],
     ['exports an operand', 'j.cjs', "module.exports = function (sequelize) {\n  return sequelize.define('m', {});\n} ? 1 : 2;\n", ['other', 'other']],
+    ['is exported by name and returns a literal', 'l.mjs', "export function Factory(sequelize) {\n  return 'm';\n}\n", ['other', 'unknown']],
   ];
 
   it.each(refused)('refuses a factory that %s, where the parsed analysis finds it', (_what, name, text, parsed) => {
     const file = moduleFile(name, text);
-    const exportName = name.endsWith('.cjs') ? null : 'default';
+    const exportName = name.endsWith('.cjs') ? null : (declaredExports(text)[0] ?? 'default');
     expect(exportCallIsUnclassified(file, text, exportName)).toBe(false);
     clearProjectModuleCache();
     expect(callKinds(file, exportName).text).toEqual(parsed);
