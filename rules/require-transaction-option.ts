@@ -318,6 +318,10 @@ export default createRule<Options, MessageIds>({
     }
 
     function check(innermostScope: (node: TSESTree.Node) => TransactionScope | null, call: TSESTree.CallExpression): void {
+      // Quiet in any scope (a query that passes `transaction` or whose options are unknown, a helper call given
+      // something that may carry the transaction or not waited for): asked before the scope, whose proof may read other
+      // modules (a function that receives a transaction and passes it on, `updateStock(items, t)`).
+      if (settledByCall(call, (query) => (query === null ? mentionsTransaction(call) || !awaitedHere(call) : optionsState(analysis, query).state === 'ok'))?.answer === true) return;
       const scope = innermostScope(call);
       if (scope === null) return;
       // Nothing to report whatever the receiver is (a query that passes the transaction, or a helper call passed over):
@@ -358,9 +362,9 @@ export default createRule<Options, MessageIds>({
     }
 
     return {
-      ...tracking.listeners((scopes) => {
-        if (scopes.length === 0) return;
-        const innermostScope = innermostScopeFinder(scopes);
+      ...tracking.listeners((scopes, _timeline, _orphans, _carriedLeaks, parameterScopes) => {
+        if (scopes.length === 0 && parameterScopes.size === 0) return;
+        const innermostScope = innermostScopeFinder(scopes, parameterScopes);
         for (const call of candidates) check(innermostScope, call);
       }),
       // Queries, and calls that may be query helpers (`getDeviceInDb(device)`, `User.createWithCtx(…)`).

@@ -181,9 +181,24 @@ export interface TrackedTransactions {
   timeline: CodePathTimeline;
   orphans: OrphanTransaction[];
   carriedLeaks: CarriedLeak[];
+  parameterScopes: ParameterScopes;
 }
 
-export type OnTracked = (scopes: TransactionScope[], timeline: CodePathTimeline, orphans: OrphanTransaction[], carriedLeaks: CarriedLeak[]) => void;
+/**
+ * The functions that may receive a transaction as a parameter (`async (items, t) => …`) and hold no other scope, each
+ * with the proof that it does (its scope, or null), computed on first call: the proof may read the modules of the
+ * functions the parameter is passed to (`updateStock(items, t)`), which only a query or helper call inside that
+ * could be reported needs. innermostScopeFinder asks for it.
+ */
+export type ParameterScopes = ReadonlyMap<TSESTree.Node, () => ManagedScope | null>;
+
+export type OnTracked = (
+  scopes: TransactionScope[],
+  timeline: CodePathTimeline,
+  orphans: OrphanTransaction[],
+  carriedLeaks: CarriedLeak[],
+  parameterScopes: ParameterScopes,
+) => void;
 
 /** Counts of this process's work, for tests and measurements: files whose transactions were tracked (per options). */
 export const trackingStats = { files: 0 };
@@ -197,8 +212,8 @@ export function trackTransactions(analysis: SequelizeAnalysis, onDone: OnTracked
   return {
     ...tracker.listeners,
     'Program:exit'() {
-      const { scopes, timeline, orphans, carriedLeaks } = tracker.finish();
-      onDone(scopes, timeline, orphans, carriedLeaks);
+      const { scopes, timeline, orphans, carriedLeaks, parameterScopes } = tracker.finish();
+      onDone(scopes, timeline, orphans, carriedLeaks, parameterScopes);
     },
   };
 }
@@ -250,8 +265,8 @@ export function sharedTransactionTracking(
     listeners: (onDone) => ({
       ...(first ? tracker.listeners : {}),
       'Program:exit'() {
-        const { scopes, timeline, orphans, carriedLeaks } = tracker.finish();
-        onDone(scopes, timeline, orphans, carriedLeaks);
+        const { scopes, timeline, orphans, carriedLeaks, parameterScopes } = tracker.finish();
+        onDone(scopes, timeline, orphans, carriedLeaks, parameterScopes);
       },
     }),
   };
@@ -338,18 +353,17 @@ function transactionTracker(analysis: SequelizeAnalysis, helperNames: Transactio
       }
     }
     const holders = new Set<TSESTree.Node>(scopes.map((scope) => (scope.form === 'managed' ? scope.callback : scope.owner)));
+    const parameterScopes = new Map<TSESTree.Node, () => ManagedScope | null>();
     for (const fn of receivingFunctions) {
       if (holders.has(fn)) continue;
-      const scope = parameterScope(analysis, fn);
-      if (scope !== null) {
-        scopes.push(scope);
-        holders.add(fn);
-      }
+      let proven: ManagedScope | null | undefined;
+      parameterScopes.set(fn, () => (proven ??= parameterScope(analysis, fn)));
     }
+    const isHolder = (fn: TSESTree.Node): boolean => holders.has(fn) || (parameterScopes.get(fn)?.() ?? null) !== null;
     const carriedLeaks: CarriedLeak[] = [];
     const callUse = (call: TSESTree.CallExpression, index: number) => argumentUse(analysis, call, index, helperNames);
-    scopes.push(...carriedScopes(analysis, carried, holders, (leak) => carriedLeaks.push(leak), timeline, callUse));
-    result = { scopes, timeline, orphans, carriedLeaks };
+    scopes.push(...carriedScopes(analysis, carried, isHolder, (leak) => carriedLeaks.push(leak), timeline, callUse));
+    result = { scopes, timeline, orphans, carriedLeaks, parameterScopes };
     return result;
   };
   return { listeners, finish };
@@ -464,7 +478,7 @@ function releasesCarried(use: TSESTree.Node): boolean {
 function carriedScopes(
   analysis: SequelizeAnalysis,
   carried: Carried,
-  holders: ReadonlySet<TSESTree.Node>,
+  isHolder: (fn: TSESTree.Node) => boolean,
   onLeak: (leak: CarriedLeak) => void,
   timeline: CodePathTimeline,
   callUse: CallUse,
@@ -477,7 +491,7 @@ function carriedScopes(
     if (path === null) continue;
     const fn = ownerFunction(use);
     const carrier = carrierParameter(analysis, path.root, fn);
-    if (carrier === null || fn === null || holders.has(fn)) continue;
+    if (carrier === null || fn === null || isHolder(fn)) continue;
     const key = `${fn.range[0]}:${[path.root.name, ...path.names].join('.')}`;
     const entry = byPath.get(key);
     if (entry === undefined) byPath.set(key, { fn: fn as FunctionNode, carrier, uses: [use] });
@@ -515,7 +529,7 @@ function carriedScopes(
     if (path === null) continue;
     const fn = ownerFunction(declarator);
     const carrier = carrierParameter(analysis, path.root, fn);
-    if (carrier === null || fn === null || holders.has(fn)) continue;
+    if (carrier === null || fn === null || isHolder(fn)) continue;
     for (const id of bindingIdentifiers(declarator.id)) {
       if (!TRANSACTION_PARAMETER.test(id.name)) continue;
       const variable = findVariable(analysis.host, id);
@@ -1569,9 +1583,13 @@ function synchronousRunner(fn: FunctionNode): TSESTree.Node | null {
  * Finds, for any node, the innermost transaction scope it runs in: the scope whose holder (a managed callback, or the
  * function an unmanaged transaction lives in) is nearest above it, through synchronous callbacks only; among scopes
  * with the same holder, the latest started that is open there. Scopes are indexed by holder once, so each lookup
- * costs the node's depth, not the number of transactions in the file.
+ * costs the node's depth, not the number of transactions in the file. A function in `parameterScopes` is proven to
+ * receive a transaction only when a lookup reaches it.
  */
-export function innermostScopeFinder(scopes: readonly TransactionScope[]): (node: TSESTree.Node) => TransactionScope | null {
+export function innermostScopeFinder(
+  scopes: readonly TransactionScope[],
+  parameterScopes: ParameterScopes = new Map(),
+): (node: TSESTree.Node) => TransactionScope | null {
   const byHolder = new Map<TSESTree.Node, TransactionScope[]>();
   for (const scope of scopes) {
     const holder = scope.form === 'managed' ? scope.callback : scope.owner;
@@ -1580,9 +1598,11 @@ export function innermostScopeFinder(scopes: readonly TransactionScope[]): (node
     else list.push(scope);
   }
   return (node) => {
-    if (byHolder.size === 0) return null;
+    if (byHolder.size === 0 && parameterScopes.size === 0) return null;
     return climbSynchronously(node, (current, anchor) => {
-      const held = byHolder.get(current);
+      // A function that may receive one holds no other scope, except one carried in a parameter when it receives none.
+      const received = parameterScopes.get(current)?.() ?? null;
+      const held = received === null ? byHolder.get(current) : [received];
       if (held === undefined) return undefined;
       let best: TransactionScope | null = null;
       for (const scope of held) {

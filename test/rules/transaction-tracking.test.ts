@@ -2,7 +2,8 @@
  * The two transaction rules share one tracking per file (sharedTransactionTracking in lib/project/transaction-scopes):
  * the code path timeline, the scopes and the helper summaries are computed once when both rules run with the same
  * options, and each rule still reports exactly what it reports alone. Other options get their own tracking, and a
- * file linted again is tracked again.
+ * file linted again is tracked again. A function that may receive a transaction is proven to when a call in it could
+ * be reported, not before.
  */
 import type { Linter as LinterType } from 'eslint';
 
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import plugin from '../../index';
+import { clearProjectModuleCache, moduleParsed } from '../../lib/project/project-modules';
 import { trackingStats } from '../../lib/project/transaction-scopes';
 import { ProjectOnDisk } from '../project-lint';
 
@@ -76,5 +78,49 @@ describe('one transaction tracking per file for both rules', () => {
     expect(trackingStats.files - before).toBe(2);
     expect(again).toEqual(first);
     expect(first.map(({ line, messageId }) => `${line} ${messageId}`)).toEqual(['4 unreleased', '5 missingTransaction', '12 missingTransaction']);
+  });
+});
+
+// opencollective-api's ledger code names its rows `transaction` (scripts/paypal/mark-double-transactions-as-refunded.ts
+// line 55: `transactionsToRefund.map(async transaction => { await createRefundTransaction(transaction, …) })`): a
+// function whose parameter is named like a transaction is proven to receive one by what its callee does with it, which
+// reads the callee's module. Only a call in it that could be reported needs that proof.
+const LEDGER = `const { User } = require('./db');
+
+exports.settle = async (amount, t) => {
+  await User.create({ amount }, { transaction: t });
+};
+`;
+const REFUNDS = `const { settle } = require('./ledger');
+
+exports.refundAll = async (rows) => Promise.all(rows.map(async (transaction) => {
+  await settle(transaction.amount, transaction);
+}));
+`;
+const SETTLEMENTS = `const { settle } = require('./ledger');
+const { User } = require('./db');
+
+exports.settleAll = async (amount, t) => {
+  await settle(amount, t);
+  await User.findAll({ where: { amount } });
+};
+`;
+
+describe('a function that may receive a transaction, proven only when a call in it could be reported', () => {
+  const project = new ProjectOnDisk('transaction-parameters-', { 'db.js': DB, 'ledger.js': LEDGER, 'refunds.js': REFUNDS, 'settlements.js': SETTLEMENTS });
+  afterAll(() => project.remove());
+
+  it('does not read the callee of a function whose calls all pass the value on', async () => {
+    clearProjectModuleCache();
+    expect(await project.lint(BOTH, ['refunds.js'])).toEqual([]);
+    expect(moduleParsed(path.join(project.root, 'ledger.js'))).toBe(false);
+  });
+
+  it('reads it, and reports, when a query in the function does not pass the transaction', async () => {
+    clearProjectModuleCache();
+    const found = await project.lint(BOTH, ['settlements.js']);
+    expect(found.map(({ line, messageId }) => `${line} ${messageId}`)).toEqual(['6 missingTransaction']);
+    expect(found[0]?.message).toContain('inside transaction `t` (line 4)');
+    expect(moduleParsed(path.join(project.root, 'ledger.js'))).toBe(true);
   });
 });
