@@ -537,7 +537,10 @@ function scopeLookupFor({ ast, analyser }: Parsed): AnalysisHost['getScope'] | n
   );
   try {
     if (analyser === 'eslint-scope') {
-      scopeManager = loadEspreeTools().analyze(ast, { ecmaVersion: 2022, sourceType: isModule ? 'module' : 'script' });
+      // espree's visitor keys, and its key reader for a node type they lack, as ESLint passes them: eslint-scope's own
+      // fallback iterates every key of such a node, `parent` included, which leads back up the tree set above.
+      const tools = loadEspreeTools();
+      scopeManager = tools.analyze(ast, { ecmaVersion: 2022, sourceType: isModule ? 'module' : 'script', childVisitorKeys: tools.keys, fallback: tools.getKeys });
     } else {
       const { analyze } = createRequire(__filename)('@typescript-eslint/scope-manager') as typeof import('@typescript-eslint/scope-manager');
       scopeManager = analyze(ast, { sourceType: isModule ? 'module' : 'script' });
