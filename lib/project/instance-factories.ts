@@ -11,6 +11,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/types';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+import type { GateQuestion } from './load-gates';
 import type { NamesQuestion } from './name-gates';
 import type { ProjectModule } from './project-modules';
 
@@ -18,6 +19,7 @@ import { childNodes, findVariable, isFunctionNode, memberName, returnedExpressio
 import { enclosingFunction, isLazyCall, referenceRegistration, sourceText } from '../file-analysis/instance-lifetime';
 import { mayConstructSequelize, sequelizeConstructorModule, sequelizeModuleMember } from '../file-analysis/sequelize-detection';
 import { defineModuleFact, factOf, MAX_MODULE_HOPS, resolveReference } from './module-summary';
+import { mayLeadTo } from './load-gates';
 import { ANY_MEMBER, ANY_NAME, MEMBERS_ONLY } from './name-gates';
 import { projectSourceFiles } from './project-files';
 import { loadProjectModule, readModuleText } from './project-modules';
@@ -299,6 +301,18 @@ export function registrationOf(module: ProjectModule, fn: FunctionNode, fallback
 
 const registrationMemo = new WeakMap<TSESTree.Node, RegisteredAt | null>();
 
+/** Per module: the load gate "may this module load it, directly or through others" (see reachesModule). */
+const loadsQuestions = new Map<string, GateQuestion>();
+
+function loadsModule(filename: string): GateQuestion {
+  let question = loadsQuestions.get(filename);
+  if (question === undefined) {
+    question = { name: `loads ${filename}`, holds: (file) => file === filename };
+    loadsQuestions.set(filename, question);
+  }
+  return question;
+}
+
 function findRegistration(module: ProjectModule, fn: FunctionNode, fallbackRoot: string | undefined): RegisteredAt | null {
   const own = registrationIn(module, module, fn);
   if (own !== null) return own;
@@ -318,6 +332,8 @@ function findRegistration(module: ProjectModule, fn: FunctionNode, fallbackRoot:
     if (scanned > MAX_SCANNED_FILES) return null;
     const text = readModuleText(file);
     if (text === null || !(text.includes(stem) || (name !== 'default' && text.includes(name)))) continue;
+    // A module that cannot load `fn`'s module, directly or through others, cannot name `fn` (load-gates' text edges).
+    if (!mayLeadTo(file, loadsModule(module.filename))) continue;
     // A module without a registration call (REGISTRATIONS' own text test) registers nothing: not parsed.
     const other = loadProjectModule(file, REGISTRATIONS.mustContain);
     if (other === null) continue;
@@ -336,8 +352,12 @@ function isExportable(fn: FunctionNode): boolean {
 }
 
 function registrationIn(registering: ProjectModule, owner: ProjectModule, fn: FunctionNode): RegisteredAt | null {
+  // An argument names `fn` only when it resolves into `fn`'s module: an import of the registering module that cannot
+  // lead there (load-gates' text edges) is not followed, nor its module parsed (the answer through it names no
+  // function of `owner` either way).
+  const admits = path.isAbsolute(owner.filename) ? (target: string): boolean => mayLeadTo(target, loadsModule(owner.filename)) : undefined;
   for (const registration of factOf(registering, REGISTRATIONS)) {
-    const located = resolveReference(registering, registration.argument);
+    const located = resolveReference(registering, registration.argument, 0, undefined, admits);
     if (located === null || !isFunctionNode(located.node)) continue;
     const same =
       located.node === fn ||

@@ -31,7 +31,7 @@ import type { ProjectModule } from './project-modules';
 import { findVariable, hostFromSourceCode, patternPath, skipTypeWrappers, staticKeyName } from '../file-analysis/ast';
 import { requiredModule } from '../file-analysis/sequelize-detection';
 import { resolveProjectSpecifier } from './import-graph';
-import { mayProvide } from './name-gates';
+import { mayProvide, maySelect } from './name-gates';
 import { loadProjectModule, moduleExports } from './project-modules';
 
 /** One kind of fact about a module. */
@@ -125,21 +125,34 @@ export interface Located {
  * class, object literal, other expression) in this or another project module, or null. Follows `const`
  * bindings, destructuring, `require`/`import` of project modules, re-exports and object-literal members, at
  * most `MAX_MODULE_HOPS` module boundaries. With `gate`, a module the question's name gate closes is not loaded:
- * the answer is what the question could use (see lib/project/name-gates), not every definition.
+ * the answer is what the question could use (see lib/project/name-gates), not every definition. With
+ * `admitsImport`, an import of `module` itself whose module it rejects is not followed (the answer through it is
+ * null): for a caller that only wants answers in some modules, and knows which imports cannot lead there.
  */
-export function resolveReference(module: ProjectModule, node: TSESTree.Node, hops = 0, gate?: NamesQuestion): Located | null {
-  return resolvePath(module, node, [], hops, { seen: new Set(), gate });
+export function resolveReference(
+  module: ProjectModule,
+  node: TSESTree.Node,
+  hops = 0,
+  gate?: NamesQuestion,
+  admitsImport?: (filename: string) => boolean,
+): Located | null {
+  return resolvePath(module, node, [], hops, { seen: new Set(), gate, first: admitsImport === undefined ? undefined : { hops, admits: admitsImport } });
 }
 
 /** The value `reference` names from `module` (the importing module), or null. */
 export function resolveImport(module: ProjectModule, reference: ImportReference, hops = 0, gate?: NamesQuestion): Located | null {
-  return importedValue(module, reference.specifier, reference.path, hops, { seen: new Set(), gate });
+  return importedValue(module, reference.specifier, reference.path, hops, { seen: new Set(), gate, first: undefined });
 }
 
 /** One resolution: the nodes it went through, and the question whose name gate decides which modules it may load. */
 interface Resolution {
   seen: Set<TSESTree.Node>;
   gate: NamesQuestion | undefined;
+  /**
+   * A filter on the modules the starting module's own imports load (the first hop, whose result is the answer as
+   * is): a caller that only wants answers in some modules cuts the imports that cannot lead to them.
+   */
+  first: { hops: number; admits: (filename: string) => boolean } | undefined;
 }
 
 /** A symbolic reference for `node` when it is (a member of) an imported project module, else null. */
@@ -269,7 +282,8 @@ function importedValue(
   const filename = resolveProjectSpecifier(module.filename, specifier);
   if (filename === null) return null;
   // A module that cannot lead to what the question looks for is not parsed for it (see lib/project/name-gates).
-  if (walk.gate !== undefined && !mayProvide(filename, walk.gate)) return null;
+  if (walk.first !== undefined && hops === walk.first.hops && !walk.first.admits(filename)) return null;
+  if (walk.gate !== undefined && !(path.length === 0 ? mayProvide(filename, walk.gate) : maySelect(filename, path[0] as string, walk.gate))) return null;
   const target = loadProjectModule(filename, WORTH_PARSING);
   if (target === null) return null;
   return exportPath(target, path, hops + 1, walk);

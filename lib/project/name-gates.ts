@@ -127,7 +127,21 @@ export function mayProvide(filename: string, question: NamesQuestion): boolean {
   return state.answers.get(filename)?.candidate ?? true;
 }
 
-/** The provides of `filename` for `question` (empty when it is no candidate). For tests and measurements. */
+/**
+ * Whether a query for `question` that selects `name` from the project module `filename` (`import { name }`,
+ * `require(…).name`, `db.name` of a module bound whole) may find its answer through it: the module is a candidate
+ * and its provides hold `name` (or `.name`, or ANY_NAME / ANY_MEMBER). What is selected under any other name leads
+ * nowhere: that is what provides says, and what the gate already relies on for the importers of a candidate. A
+ * `default` selection is not judged by name (a CommonJS module's default is its whole value).
+ */
+export function maySelect(filename: string, name: string, question: NamesQuestion): boolean {
+  if (!mayProvide(filename, question)) return false;
+  if (!path.isAbsolute(filename) || name === 'default') return true;
+  const provides = providedNames(filename, question);
+  return provides.has(ANY_NAME) || provides.has(ANY_MEMBER) || provides.has(name) || provides.has(`${MEMBERS_ONLY}${name}`);
+}
+
+/** The provides of `filename` for `question` (empty when it is no candidate). */
 export function providedNames(filename: string, question: NamesQuestion): ReadonlySet<string> {
   if (!mayProvide(filename, question)) return NONE.provides;
   const state = stateFor(question);
@@ -252,7 +266,9 @@ function becomesCandidate(file: string, text: string, base: GateQuestion, answer
   if (holds(base, file, text)) return true;
   const specifiers = possibleSpecifiers(file, text);
   if (specifiers === null) return true;
-  const decoded = decodedEscapes(text);
+  // Written out only when a provided name is looked for (most modules import no candidate).
+  let decoded: string | null | undefined;
+  const decodedText = (): string | null => (decoded === undefined ? (decoded = decodedEscapes(text)) : decoded);
   for (const [specifier, target] of specifiers) {
     const imported = answers.get(target);
     if (imported?.candidate !== true || imported.provides.size === 0) continue;
@@ -261,8 +277,14 @@ function becomesCandidate(file: string, text: string, base: GateQuestion, answer
       if (name === ANY_MEMBER) continue;
       if (name.startsWith(MEMBERS_ONLY)) {
         const bare = name.slice(MEMBERS_ONLY.length);
-        if (bindingUses(text, bare, -1, -1, imported.provides, true) || (decoded !== null && bindingUses(decoded, bare, -1, -1, imported.provides, true))) return true;
-      } else if (mentions(text, name) || (decoded !== null && mentions(decoded, name))) return true;
+        if (bindingUses(text, bare, -1, -1, imported.provides, true)) return true;
+        const written = decodedText();
+        if (written !== null && bindingUses(written, bare, -1, -1, imported.provides, true)) return true;
+      } else if (mentions(text, name)) return true;
+      else {
+        const written = decodedText();
+        if (written !== null && mentions(written, name)) return true;
+      }
     }
   }
   return false;

@@ -17,7 +17,7 @@ import { childNodes } from '../../lib/file-analysis/ast';
 import { mayConstructSequelize, sequelizeConstructorModule, sequelizeModuleMember } from '../../lib/file-analysis/sequelize-detection';
 import { calledFactory, FACTORY_GATE } from '../../lib/project/instance-factories';
 import { resolveReference } from '../../lib/project/module-summary';
-import { mayProvide, providedNames } from '../../lib/project/name-gates';
+import { mayProvide, maySelect, providedNames } from '../../lib/project/name-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile, wasParsed } from '../../lib/project/project-modules';
 import { appCorpusSources, sources, textTestAgainstParser } from '../source-files';
 
@@ -222,6 +222,24 @@ describe('the factory gate (mayProvide with FACTORY_GATE) on projects', () => {
       resolveReference(routes, (arrow.body as TSESTree.CallExpression).callee);
     }
     expect(parsedBesides(directory, path.join(directory, 'routes.js'))).toEqual(['models/Document.js', 'models/index.js']);
+  });
+
+  it('selects from a module that constructs only the names that lead to a factory (sequelize-cli models/index.js: db.User)', () => {
+    // gladys' and sequelize-cli's shape: the index constructs the instance at load and exports models, no factory.
+    const directory = project({
+      'models/index.js': "const { Sequelize } = require('sequelize');\nconst sequelize = new Sequelize(process.env.DATABASE_URL);\nconst User = sequelize.define('User', {});\nconst db = { User, sequelize };\nconst reconnect = () => new Sequelize(process.env.DATABASE_URL);\nmodule.exports = { ...db, reconnect, sequelize };\n",
+      'routes.js': "const db = require('./models');\nexports.handler = async (id) => db.User.findAll({ where: { id } });\n",
+      'reconnect.js': "const db = require('./models');\nexports.handler = async () => db.reconnect();\n",
+      'esm.mjs': "import db from './models/index.js';\nexport const handler = () => db.reconnect();\n",
+    });
+    const models = path.join(directory, 'models/index.js');
+    expect(gate(directory, 'models/index.js')).toBe(true);
+    expect([...providedNames(models, FACTORY_GATE)]).toEqual(['reconnect']);
+    expect([maySelect(models, 'User', FACTORY_GATE), maySelect(models, 'sequelize', FACTORY_GATE)]).toEqual([false, false]);
+    expect([maySelect(models, 'reconnect', FACTORY_GATE), maySelect(models, 'default', FACTORY_GATE)]).toEqual([true, true]);
+    expect(factoryOf(directory, 'routes.js').origin).toBeNull();
+    expect(factoryOf(directory, 'reconnect.js')).toMatchObject({ origin: 'models/index.js', line: 5 });
+    expect(factoryOf(directory, 'esm.mjs')).toMatchObject({ origin: 'models/index.js', line: 5 });
   });
 
   it('opens for a module that uses a factory through a class, or passes its module on whole', () => {
