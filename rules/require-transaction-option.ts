@@ -317,12 +317,13 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    function check(innermostScope: (node: TSESTree.Node) => TransactionScope | null, call: TSESTree.CallExpression): void {
+    function check(innermostScope: ReturnType<typeof innermostScopeFinder>, call: TSESTree.CallExpression): void {
       // Quiet in any scope (a query that passes `transaction` or whose options are unknown, a helper call given
-      // something that may carry the transaction or not waited for): asked before the scope, whose proof may read other
-      // modules (a function that receives a transaction and passes it on, `updateStock(items, t)`).
-      if (settledByCall(call, (query) => (query === null ? mentionsTransaction(call) || !awaitedHere(call) : optionsState(analysis, query).state === 'ok'))?.answer === true) return;
-      const scope = innermostScope(call);
+      // something that may carry the transaction or not waited for): asked before the proof that a function receives
+      // a transaction, which may read other modules (`updateStock(items, t)` passes it on).
+      const quietAnywhere = (): boolean =>
+        settledByCall(call, (query) => (query === null ? mentionsTransaction(call) || !awaitedHere(call) : optionsState(analysis, query).state === 'ok'))?.answer === true;
+      const scope = innermostScope(call, quietAnywhere);
       if (scope === null) return;
       // Nothing to report whatever the receiver is (a query that passes the transaction, or a helper call passed over):
       // the receiver is then not classified, which may parse the module each model comes from

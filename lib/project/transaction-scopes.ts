@@ -1584,12 +1584,13 @@ function synchronousRunner(fn: FunctionNode): TSESTree.Node | null {
  * function an unmanaged transaction lives in) is nearest above it, through synchronous callbacks only; among scopes
  * with the same holder, the latest started that is open there. Scopes are indexed by holder once, so each lookup
  * costs the node's depth, not the number of transactions in the file. A function in `parameterScopes` is proven to
- * receive a transaction only when a lookup reaches it.
+ * receive a transaction only when a lookup reaches it, after `quiet` (the caller's own test: it would report nothing
+ * for the node in any scope) says no; yes ends the lookup with null.
  */
 export function innermostScopeFinder(
   scopes: readonly TransactionScope[],
   parameterScopes: ParameterScopes = new Map(),
-): (node: TSESTree.Node) => TransactionScope | null {
+): (node: TSESTree.Node, quiet?: () => boolean) => TransactionScope | null {
   const byHolder = new Map<TSESTree.Node, TransactionScope[]>();
   for (const scope of scopes) {
     const holder = scope.form === 'managed' ? scope.callback : scope.owner;
@@ -1597,11 +1598,14 @@ export function innermostScopeFinder(
     if (list === undefined) byHolder.set(holder, [scope]);
     else list.push(scope);
   }
-  return (node) => {
+  return (node, quiet = () => false) => {
     if (byHolder.size === 0 && parameterScopes.size === 0) return null;
+    let quietHere: boolean | undefined;
     return climbSynchronously(node, (current, anchor) => {
       // A function that may receive one holds no other scope, except one carried in a parameter when it receives none.
-      const received = parameterScopes.get(current)?.() ?? null;
+      const prove = parameterScopes.get(current);
+      if (prove !== undefined && (quietHere ??= quiet())) return null;
+      const received = prove?.() ?? null;
       const held = received === null ? byHolder.get(current) : [received];
       if (held === undefined) return undefined;
       let best: TransactionScope | null = null;
