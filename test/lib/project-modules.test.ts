@@ -128,6 +128,21 @@ describe('a module asked for a binding', () => {
   });
 });
 
+describe('the parser a module gets', () => {
+  it('is espree with eslint-scope for JavaScript, as CommonJS when it is not a module, typescript-estree only for what espree rejects', () => {
+    // eslint-scope declares no globals; the TypeScript scope manager declares the library's (`Promise` among them).
+    const legacy = write('legacy.js', "if (!module.parent) return;\nmodule.exports = Promise.resolve(010);\n");
+    const typed = write('typed-promise.js', 'const wait: Promise<void> = Promise.resolve();\nmodule.exports = wait;\n');
+    const promiseIn = (file: string) => {
+      const module = loadProjectModule(file);
+      expect(module, file).not.toBeNull();
+      return findVariable(module!.host, identifiers(module!.ast, 'Promise').at(-1)!);
+    };
+    expect(promiseIn(legacy)).toBeNull();
+    expect(promiseIn(typed)?.defs).toEqual([]);
+  });
+});
+
 describe('a module that changed on disk', () => {
   it('is read and parsed again, and its scopes analysed from the new text', () => {
     const file = write('config.js', 'module.exports = { max: 5 };\n');
