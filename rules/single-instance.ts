@@ -12,8 +12,9 @@ import type { RegisteredAt } from '../lib/project/instance-factories';
 import { isFunctionNode, skipTypeWrappers } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
 import { importedConstruction, loadedSpecifiers } from '../lib/project/import-graph';
-import { calledFactory, registrationOf } from '../lib/project/instance-factories';
+import { calledFactory, FACTORY_GATE, registrationOf } from '../lib/project/instance-factories';
 import { lintedModule } from '../lib/project/module-summary';
+import { nameGateStats, textMayProvide } from '../lib/project/name-gates';
 import { noteLintedFile } from '../lib/project/project-modules';
 import { enclosingFunction, instanceLifetime, isLazyCall, mutuallyExclusive, repetitionAround } from '../lib/file-analysis/instance-lifetime';
 import { SEQUELIZE_POOL_DEFAULTS } from '../lib/sequelize-facts';
@@ -197,12 +198,23 @@ export default createRule<Options, MessageIds>({
     let host: ReturnType<typeof lintedModule>['host'] | null = null;
     const hostOf = (): ProjectModule['host'] => (host ??= linted().host);
 
+    /**
+     * Can any call of this file reach a factory (the factory gate's candidate test on its own text)? Asked once the
+     * first call has consulted the gate about an import (so the modules it loads are being settled anyway); when it
+     * says no, the remaining calls are not resolved: every name they could follow leads nowhere.
+     */
+    let mayCallFactory: boolean | null = null;
+
     function reportFactoryCall(call: TSESTree.CallExpression | TSESTree.NewExpression): void {
-      if (isLazyCall(call, sourceCode)) return;
+      if (mayCallFactory === false || isLazyCall(call, sourceCode)) return;
       const repetition = repetitionAround(call, sourceCode);
       const fn = repetition === null ? enclosingFunction(call) : null;
       if (repetition === null && fn === null) return;
+      const asked = nameGateStats.asked;
       const origin = calledFactory(linted(), call);
+      if (mayCallFactory === null && nameGateStats.asked !== asked && path.isAbsolute(filename)) {
+        mayCallFactory = textMayProvide(filename, sourceCode.text, FACTORY_GATE);
+      }
       if (origin === null) return;
       const originConstruction = sequelizeConstruction(origin.module.host, origin.construction);
       const max = originConstruction === null ? '`max`' : maxLabel(originConstruction);

@@ -103,14 +103,15 @@ function baseOf(question: NamesQuestion): GateQuestion {
   return base;
 }
 
-/** Counts of this process's work, for tests and measurements: modules whose provides were computed. */
-export const nameGateStats = { provides: 0 };
+/** Counts of this process's work, for tests and measurements: modules whose provides were computed, questions asked. */
+export const nameGateStats = { provides: 0, asked: 0 };
 
 /**
  * Whether a query for `question` that reaches `filename` (a project module on disk) may find its answer through it:
  * false means the module need not be parsed for this question.
  */
 export function mayProvide(filename: string, question: NamesQuestion): boolean {
+  nameGateStats.asked += 1;
   if (!path.isAbsolute(filename)) return true;
   const state = stateFor(question);
   const known = state.answers.get(filename);
@@ -125,6 +126,25 @@ export function mayProvide(filename: string, question: NamesQuestion): boolean {
   }
   settle(filename, question, state);
   return state.answers.get(filename)?.candidate ?? true;
+}
+
+/**
+ * Whether a query for `question` that starts in the module at `filename`, read as `text` (the file being linted,
+ * whose editor text may be unsaved), may find its answer: the module is a candidate by this text, as mayProvide
+ * judges one on disk. False means neither the module itself nor any name it uses of what it imports can lead to the
+ * answer, so no query from it needs to resolve anything. Settles every module the text may load.
+ */
+export function textMayProvide(filename: string, text: string, question: NamesQuestion): boolean {
+  if (!path.isAbsolute(filename)) return true;
+  const base = baseOf(question);
+  if (holds(base, filename, text)) return true;
+  const specifiers = possibleSpecifiers(filename, text);
+  if (specifiers === null) return true;
+  const state = stateFor(question);
+  for (const target of new Set(specifiers.values())) {
+    if (mayProvide(target, question) && !state.answers.has(target)) settle(target, question, state);
+  }
+  return becomesCandidate(filename, text, base, state.answers);
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { childNodes } from '../../lib/file-analysis/ast';
 import { mayConstructSequelize, sequelizeConstructorModule, sequelizeModuleMember } from '../../lib/file-analysis/sequelize-detection';
 import { calledFactory, FACTORY_GATE } from '../../lib/project/instance-factories';
 import { resolveReference } from '../../lib/project/module-summary';
-import { mayProvide, maySelect, providedNames } from '../../lib/project/name-gates';
+import { mayProvide, maySelect, providedNames, textMayProvide } from '../../lib/project/name-gates';
 import { clearProjectModuleCache, loadProjectModule, noteLintedFile, wasParsed } from '../../lib/project/project-modules';
 import { appCorpusSources, sources, textTestAgainstParser } from '../source-files';
 
@@ -107,6 +107,65 @@ export function client() { return new GoogleClient(); }`;
     expect(missed).toEqual([]);
     expect(checked).toBeGreaterThan(50);
     expect(constructing).toBeGreaterThan(40);
+  });
+});
+
+describe('textMayProvide (the factory gate asked of the file being linted)', () => {
+  it('is true for every file of the app corpus in which calledFactory finds a factory for some call', () => {
+    // Per app, files that import something (a sample in walk order): where the text test says no factory can be
+    // reached, every call and `new` of the file is resolved in full and must find none.
+    const corpus = '/work/corpus/apps';
+    const apps = existsSync(corpus) ? readdirSync(corpus, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => path.join(corpus, entry.name)) : [];
+    let skipped = 0;
+    let callsInSkipped = 0;
+    let candidates = 0;
+    const wrong: string[] = [];
+    for (const app of apps) {
+      clearProjectModuleCache();
+      const files = sources(app, 2000).filter((file) => /\b(?:require|import)\b/u.test(readFileSync(file, 'utf8'))).slice(0, 15);
+      for (const file of files) {
+        noteLintedFile(file);
+        const module = loadProjectModule(file);
+        if (module === null) continue;
+        if (textMayProvide(file, module.text, FACTORY_GATE)) {
+          candidates += 1;
+          continue;
+        }
+        skipped += 1;
+        const visit = (node: TSESTree.Node): void => {
+          if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) {
+            callsInSkipped += 1;
+            if (calledFactory(module, node) !== null) wrong.push(`${file}:${node.loc.start.line}`);
+          }
+          for (const child of childNodes(node)) visit(child);
+        };
+        visit(module.ast);
+      }
+    }
+    expect(wrong).toEqual([]);
+    if (apps.length === 0) return;
+    expect(skipped).toBeGreaterThan(100);
+    expect(callsInSkipped).toBeGreaterThan(5000);
+    expect(candidates).toBeGreaterThan(0);
+  });
+
+  it('judges the text it is given (unsaved editor text), not the file on disk', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'text-gate-'));
+    try {
+      writeFileSync(path.join(directory, 'package.json'), '{ "name": "gates" }\n');
+      writeFileSync(path.join(directory, 'db.js'), "const { Sequelize } = require('sequelize');\nexports.connect = () => new Sequelize(process.env.URL);\nexports.ping = () => 1;\n");
+      const routes = path.join(directory, 'routes.js');
+      const onDisk = "const { ping } = require('./db');\nexports.handler = () => ping();\n";
+      writeFileSync(routes, onDisk);
+      clearProjectModuleCache();
+      noteLintedFile(routes);
+      expect(textMayProvide(routes, onDisk, FACTORY_GATE)).toBe(false);
+      expect(textMayProvide(routes, "const db = require('./db');\nexports.handler = () => db.connect();\n", FACTORY_GATE)).toBe(true);
+      expect(textMayProvide(routes, "const { connect } = require('./d\\x62');\n", FACTORY_GATE)).toBe(true);
+      expect(textMayProvide(routes, "const { Sequelize } = require('sequelize');\nexports.make = () => new Sequelize();\n", FACTORY_GATE)).toBe(true);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 
