@@ -34,6 +34,15 @@ const CONTINUING_WORDS = new Set(['in', 'instanceof']);
 
 const IDENTIFIER = /[A-Za-z_$][\w$]*/uy;
 
+/** A line terminator as the parsers read one: a `//` comment or a hashbang line ends at the first. */
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/gu;
+
+/** The index of the first line terminator at or after `from`, or the length. */
+function lineEnd(text: string, from: number): number {
+  LINE_TERMINATOR.lastIndex = from;
+  return LINE_TERMINATOR.exec(text)?.index ?? text.length;
+}
+
 function isIdentifierCharacter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 36 || code === 95;
 }
@@ -61,8 +70,7 @@ export function codeSkeleton(text: string): string | null {
     at = 1;
   }
   if (text.startsWith('#!', at)) {
-    const end = text.indexOf('\n');
-    const stop = end === -1 ? text.length : end;
+    const stop = lineEnd(text, at);
     parts.push(' '.repeat(stop - at));
     copied = stop;
     at = stop;
@@ -109,8 +117,8 @@ export function codeSkeleton(text: string): string | null {
     } else if (character === '/') {
       const next = text[index + 1];
       if (next === '/') {
-        const end = text.indexOf('\n', index);
-        const stop = end === -1 ? text.length : end;
+        // Not only `\n`: a comment that ran on to the next `\n` over a `\r` or U+2028 would blank code.
+        const stop = lineEnd(text, index);
         blank(index, stop, false);
         at = stop;
       } else if (next === '*') {
@@ -305,7 +313,9 @@ function exportedValue(code: string, name: string | null): Exported | null {
     return exported?.name === name ? endedExport(code, exported) : null;
   }
   if (exportWords.length !== 0 || exportsWords.length !== 1) return null;
-  // `module.exports = …`: the only mention of `exports`, so nothing reassigns it.
+  // `module.exports = …`: the only mention of `exports`, so nothing reassigns it; and the only `module`, so no
+  // `module['exports'] = …` (its string is blanked here) nor an alias of `module` does either.
+  if (occurrences(code, 'module').length !== 1) return null;
   const at = exportsWords[0] as number;
   const dot = previousSignificant(code, at);
   if (dot < 0 || code[dot] !== '.' || code[dot - 1] === '.' || wordBefore(code, dot) !== 'module') return null;

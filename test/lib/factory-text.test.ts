@@ -198,6 +198,11 @@ describe('the model-factory text proof', () => {
     ['extends a name bound to another export', 'i.mjs', "import S from 'sequelize';\nconst Model = S.Sequelize;\nexport default class X extends Model {}\n", ['other', 'other']],
     ['exports an operand', 'j.cjs', "module.exports = function (sequelize) {\n  return sequelize.define('m', {});\n} ? 1 : 2;\n", ['other', 'other']],
     ['is exported by name and returns a literal', 'l.mjs', "export function Factory(sequelize) {\n  return 'm';\n}\n", ['other', 'unknown']],
+    // A `//` comment ends at any line terminator the parsers know, not only at `\n`: the `return` after U+2028 is code.
+    ['returns another library after a line separator in a comment', 'm.mjs', "import knex from 'knex';\nexport default (sequelize) => { // x\u2028return knex(sequelize);\n};\n", ['other', 'unknown']],
+    ['returns another library after a paragraph separator in a comment', 'n.cjs', "const knex = require('knex');\nmodule.exports = (sequelize) => { // x\u2029return knex(sequelize);\n};\n", ['other', 'unknown']],
+    // The string key is blanked in the text read, so `exports` is written once there; the parser reads the reassignment.
+    ['is replaced through module[\'exports\']', 'o.cjs', "const knex = require('knex');\nmodule.exports = (sequelize) => {\n  return sequelize.define('m', {});\n};\nmodule['exports'] = knex;\n", ['other', 'other']],
   ];
 
   it.each(refused)('refuses a factory that %s, where the parsed analysis finds it', (_what, name, text, parsed) => {
