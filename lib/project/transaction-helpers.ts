@@ -146,10 +146,10 @@ const BEFORE_MEMBER = /(?:\.|\*\/|\[\s*(['"`]))\s*$/u;
 /**
  * Read right after `transaction`: no call of it. An operator or punctuator (`.x` selects from its value), `=`, or a
  * `?` that is a conditional, an optional property's mark (`transaction?: Transaction`) or an optional member
- * (`transaction?.kind`), anything but an optional call `?.(`; a word (a new statement, `in`, a comment's prose), except
- * `as` and `satisfies`, after which a parenthesized call may follow (`(db.transaction as any)()`).
+ * (`transaction?.kind`), anything but an optional call `?.(` (or `?.` then a comment, which may precede its `(`); a
+ * word (a new statement, `in`, a comment's prose), except `as` and `satisfies`, after which a parenthesized call may follow (`(db.transaction as any)()`).
  */
-const AFTER_MEMBER_NO_CALL = /^\s*(?:[,;:}\].+\-*%&|^>]|=(?!>)|\?(?!\.\s*\()|(?!(?:as|satisfies)(?![\w$]))[\w$])/u;
+const AFTER_MEMBER_NO_CALL = /^\s*(?:[,;:}\].+\-*%&|^>]|=(?!>)|\?(?!\.\s*[(/])|(?!(?:as|satisfies)(?![\w$]))[\w$])/u;
 /** A TypeScript module without JSX: a `<` there is an operator or a type's bracket. */
 const TYPESCRIPT_NO_JSX = /\.[cm]?ts$/u;
 const AFTER_CLOSING_PARENS = /^(?:\s*\))+\s*(.)/su;
@@ -266,7 +266,8 @@ function onlyArgument(text: string, from: number, typeScript: boolean): boolean 
     if (/[\w$]/u.test(char)) {
       let end = index + 1;
       while (end < text.length && /[\w$]/u.test(text[end] as string)) end += 1;
-      word = text.slice(index, end);
+      // A keyword after `.` or `?.` is a property's name (`row.in / 2` divides), not the keyword.
+      word = isPropertyName(text, index) ? '' : text.slice(index, end);
       previous = 'a';
       index = end - 1;
       continue;
@@ -356,6 +357,13 @@ function onlyArgument(text: string, from: number, typeScript: boolean): boolean 
     }
   }
   return false;
+}
+
+/** The word at `at` follows a member's `.` (not a spread's `...`), spaces aside. */
+function isPropertyName(text: string, at: number): boolean {
+  let dot = at - 1;
+  while (dot >= 0 && /\s/u.test(text[dot] as string)) dot -= 1;
+  return text[dot] === '.' && text[dot - 1] !== '.';
 }
 
 /** The index after the regular expression literal starting at `from` (its `/`), flags included, or -1 when it does not close on its line. */

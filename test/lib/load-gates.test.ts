@@ -76,6 +76,10 @@ export const markAsPaid = (expense, options) => expense.update({ status: 'PAID' 
     // An optional call is a call.
     expect(mayBeginTransaction(returned('db.transaction?.()'))).toBe(true);
     expect(mayBeginTransaction(returned('(db.transaction satisfies Begin)()'))).toBe(true);
+    // A comment between `?.` and the call's `(`.
+    expect(mayBeginTransaction(returned('db.transaction?./* begin */()'))).toBe(true);
+    // A keyword read as a property (`x.in`) before a `/`: a division, so the comma after it is the call's second argument.
+    expect(mayBeginTransaction(returned('db.transaction(async (x) => x.in / 2, { a: 1 } /* / */)'))).toBe(true);
   });
 
   it('reads regular expressions, divisions and TypeScript type arguments in a managed callback', () => {
