@@ -189,7 +189,7 @@ export default createRule<Options, MessageIds>({
     // ESLint 9+ and RuleCreator both apply meta.defaultOptions; the spread only informs the types.
     const settings = { ...DEFAULT_OPTIONS, ...options };
     // Only a construction is judged, and most files have none: a text test skips them before any scope lookup.
-    if (!textMayConstructSequelize(context.sourceCode.text)) return {};
+    if (!textMayConstructSequelize(context.sourceCode.text, context.sourceCode.ast.comments)) return {};
     const host = hostFromSourceCode(context.sourceCode);
     const reported = new Set<TSESTree.Node>();
     const filename = context.physicalFilename;

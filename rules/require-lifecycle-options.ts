@@ -131,7 +131,7 @@ export default createRule<Options, MessageIds>({
     const { defaults, reportUnresolved, required } = { ...DEFAULT_OPTIONS, ...options };
     const { sourceCode } = context;
     // Only a construction is judged, and most files have none: a text test skips them before any scope lookup.
-    if (!textMayConstructSequelize(sourceCode.text)) return {};
+    if (!textMayConstructSequelize(sourceCode.text, sourceCode.ast.comments)) return {};
     const host = hostFromSourceCode(sourceCode);
     const pools = (construction: SequelizeConstruction): ConstructionPools =>
       constructionPools(construction, context.physicalFilename, host, context.cwd);

@@ -253,6 +253,9 @@ function classKeys(pattern: string): string[] | null {
   return locals;
 }
 
+/** A TypeScript type assertion before a name (`<any>S`, `<typeof Sequelize>S`), one level of type arguments in it. */
+const TYPE_ASSERTION = '<(?:[^<>]|<[^<>]*>)*>';
+
 /** `[\w$]` boundaries, since `\b` does not see `$` as a word character. */
 function nameUse(name: string): string {
   return `(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`;
@@ -334,11 +337,11 @@ export function mayConstructSequelize(text: string): boolean {
   }
   for (const name of names) {
     const use = nameUse(name);
-    // `new S(`, `new (S as any)(`, `new S.Sequelize(`, `extends S`; `= S`, `= S.default`, `{ Sequelize: X } = S`,
+    // `new S(`, `new (S as any)(`, `new (<any>S)(`, `new S.Sequelize(`, `extends S`; `= S`, `= <any>S`, `= S.default`, `{ Sequelize: X } = S`,
     // but not `==`, `=>`, and not `= S.literal(…)`, `= S.Op` (a member other than the class).
-    const constructs = new RegExp(`\\b(?:new|extends)\\s*(?:\\(\\s*)*(?:<[^>]*>\\s*)?${use}`, 'u');
+    const constructs = new RegExp(`\\b(?:new|extends)\\s*(?:\\(\\s*|${TYPE_ASSERTION}\\s*)*${use}`, 'u');
     if (constructs.test(text)) return true;
-    const bound = new RegExp(`(?<![=!<>])=\\s*(?:\\(\\s*)*${use}(?!\\s*(?:\\(|(?:\\?\\.|\\.)\\s*(?!(?:Sequelize|default)(?![\\w$]))[\\w$]))`, 'gu');
+    const bound = new RegExp(`(?<![=!<>])=\\s*(?:\\(\\s*|${TYPE_ASSERTION}\\s*)*${use}(?!\\s*(?:\\(|(?:\\?\\.|\\.)\\s*(?!(?:Sequelize|default)(?![\\w$]))[\\w$]))`, 'gu');
     for (const binding of text.matchAll(bound)) {
       // `const { Op, DataTypes } = S` takes members, not the class (a rest element or a `Sequelize` key may).
       const pattern = DESTRUCTURING_BEFORE.exec(text.slice(Math.max(0, binding.index - 500), binding.index));

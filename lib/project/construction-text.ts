@@ -11,9 +11,26 @@ import { decodedEscapes } from './load-gates';
  * Can `text` hold a construction that `sequelizeConstruction` recognises? It proves one only through bindings in
  * the file itself back to an import or `require` of a Sequelize package, which file-analysis' mayConstructSequelize
  * reads; it runs again with escapes written out (`new \u0053equelize(…)` is `new Sequelize(…)` to the parser).
+ * `comments` (the parser's, from the linted file's AST) are read as white space first: the text test's patterns
+ * allow only spaces between tokens (`new /* pool *\/ Sequelize(…)`, `require(/* pkg *\/ 'sequelize')`).
  */
-export function textMayConstructSequelize(text: string): boolean {
-  if (mayConstructSequelize(text)) return true;
-  const decoded = decodedEscapes(text);
+export function textMayConstructSequelize(text: string, comments: readonly { range: readonly [number, number] }[] = []): boolean {
+  const code = withoutComments(text, comments);
+  if (mayConstructSequelize(code)) return true;
+  const decoded = decodedEscapes(code);
   return decoded !== null && mayConstructSequelize(decoded);
+}
+
+/** `text` with each comment replaced by spaces of its length (its line breaks kept); `text` itself when it has none. */
+function withoutComments(text: string, comments: readonly { range: readonly [number, number] }[]): string {
+  if (comments.length === 0 || !/\b(?:new|extends)\b/u.test(text)) return text;
+  const parts: string[] = [];
+  let copied = 0;
+  for (const { range } of comments) {
+    const [start, end] = range;
+    parts.push(text.slice(copied, start), text.slice(start, end).replace(/[^\n\r\u2028\u2029]/gu, ' '));
+    copied = end;
+  }
+  parts.push(text.slice(copied));
+  return parts.join('');
 }

@@ -45,6 +45,20 @@ new Db('postgres://db', { pool: { max: 10 } });`;
 const ESCAPED_FORMS = `const { \\u0053equelize } = require('\\x73equelize');
 new \\u{53}equelize('postgres://db', { pool: { max: 10 } });`;
 
+/** Comments between the tokens the parser reads as one construction: the file's text test must read them as spaces. */
+const COMMENTED_FORMS = `const Sequelize = require(/* the package */ 'sequelize');
+new /* one */ Sequelize('postgres://db', { pool: { max: 10 } });
+const Alias = // the class again
+  Sequelize;
+new Alias('postgres://db', { pool: { max: 10 } });
+class Db extends /* base */ Sequelize {}
+new Db('postgres://db', { pool: { max: 10 } });`;
+
+/** A TypeScript type assertion (`<any>S`) in a binding of the class. */
+const ASSERTED_FORMS = `import Sequelize from 'sequelize';
+const Alias = <any>Sequelize;
+new Alias('postgres://db', { pool: { max: 10 } });`;
+
 cjsRuleTester.run('require-lifecycle-options (CommonJS)', rule, {
   valid: [
     // Every lifecycle key set.
@@ -291,6 +305,10 @@ new Sequelize({ pool: { ${SUGGESTED_ENTRIES} } });`,
       // Skipping files that cannot construct (a text test) must not skip these.
       code: ESCAPED_FORMS,
       errors: missingAfterMaxOn(ESCAPED_FORMS, [2]),
+    },
+    {
+      code: COMMENTED_FORMS,
+      errors: missingAfterMaxOn(COMMENTED_FORMS, [2, 5, 7]),
     },
     {
       // Options through const bindings, spreads of resolvable objects and Object.assign.
@@ -586,6 +604,10 @@ tsRuleTester.run('require-lifecycle-options (TypeScript)', rule, {
      new (Sequelize as any)('postgres://db');`,
   ],
   invalid: [
+    {
+      code: ASSERTED_FORMS,
+      errors: missingAfterMaxOn(ASSERTED_FORMS, [3]),
+    },
     {
       // Environment variables are strings: sequelize-pool's integer checks reject them at start-up.
       code: `const { Sequelize } = require('sequelize');
