@@ -14,16 +14,19 @@ import { decodedEscapes } from './load-gates';
  * `comments` (the parser's, from the linted file's AST) are read as white space first: the text test's patterns
  * allow only spaces between tokens (`new /* pool *\/ Sequelize(…)`, `require(/* pkg *\/ 'sequelize')`).
  */
-export function textMayConstructSequelize(text: string, comments: readonly { range: readonly [number, number] }[] = []): boolean {
+export function textMayConstructSequelize(text: string, comments?: readonly { range: readonly [number, number] }[]): boolean {
   const code = withoutComments(text, comments);
   if (mayConstructSequelize(code)) return true;
   const decoded = decodedEscapes(code);
   return decoded !== null && mayConstructSequelize(decoded);
 }
 
-/** `text` with each comment replaced by spaces of its length (its line breaks kept); `text` itself when it has none. */
-function withoutComments(text: string, comments: readonly { range: readonly [number, number] }[]): string {
-  if (comments.length === 0 || !/\b(?:new|extends)\b/u.test(text)) return text;
+/**
+ * `text` with each comment replaced by spaces of its length (its line breaks kept); `text` itself when it has none, or
+ * when the host gives no comments (a linter whose AST lacks them: the text test then reads the text as before).
+ */
+function withoutComments(text: string, comments: readonly { range: readonly [number, number] }[] | undefined): string {
+  if (comments === undefined || comments.length === 0 || !/\b(?:new|extends)\b/u.test(text)) return text;
   const parts: string[] = [];
   let copied = 0;
   for (const { range } of comments) {
