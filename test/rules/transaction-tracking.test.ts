@@ -58,6 +58,13 @@ describe('one transaction tracking per file for both rules', () => {
     );
   });
 
+  it('reports the same whichever rule ESLint runs first (the first records the file, the other only reads the result)', async () => {
+    const before = trackingStats.files;
+    const reversed = await project.lint([...BOTH].reverse(), ['service.js']);
+    expect(trackingStats.files - before).toBe(1);
+    expect(brief(reversed)).toEqual(['4 unreleased', '5 missingTransaction', '12 missingTransaction']);
+  });
+
   it('tracks separately for rules whose options differ', async () => {
     const before = trackingStats.files;
     const found = await project.lint(BOTH, ['service.js'], { 'require-transaction-option': [{ instancePattern: '^(?:sequelize|db)$' }] });
