@@ -13,6 +13,7 @@ import { isFunctionNode, skipTypeWrappers } from '../lib/file-analysis/ast';
 import { createRule } from '../lib/create-rule';
 import { importedConstruction, loadedSpecifiers } from '../lib/project/import-graph';
 import { calledFactory, FACTORY_GATE, registrationOf } from '../lib/project/instance-factories';
+import { withoutComments } from '../lib/project/construction-text';
 import { lintedModule } from '../lib/project/module-summary';
 import { nameGateStats, textMayProvide } from '../lib/project/name-gates';
 import { noteLintedFile } from '../lib/project/project-modules';
@@ -213,7 +214,8 @@ export default createRule<Options, MessageIds>({
       const asked = nameGateStats.asked;
       const origin = calledFactory(linted(), call);
       if (mayCallFactory === null && nameGateStats.asked !== asked && path.isAbsolute(filename)) {
-        mayCallFactory = textMayProvide(filename, sourceCode.text, FACTORY_GATE);
+        // Comments read as spaces: the gate's patterns allow only spaces between tokens (`new /* c */ Sequelize`).
+        mayCallFactory = textMayProvide(filename, withoutComments(sourceCode.text, sourceCode.ast.comments), FACTORY_GATE);
       }
       if (origin === null) return;
       const originConstruction = sequelizeConstruction(origin.module.host, origin.construction);

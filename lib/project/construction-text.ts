@@ -15,18 +15,19 @@ import { decodedEscapes } from './load-gates';
  * allow only spaces between tokens (`new /* pool *\/ Sequelize(…)`, `require(/* pkg *\/ 'sequelize')`).
  */
 export function textMayConstructSequelize(text: string, comments?: readonly { range: readonly [number, number] }[]): boolean {
-  const code = withoutComments(text, comments);
+  const code = /\b(?:new|extends)\b/u.test(text) ? withoutComments(text, comments) : text;
   if (mayConstructSequelize(code)) return true;
   const decoded = decodedEscapes(code);
   return decoded !== null && mayConstructSequelize(decoded);
 }
 
 /**
- * `text` with each comment replaced by spaces of its length (its line breaks kept); `text` itself when it has none, or
- * when the host gives no comments (a linter whose AST lacks them: the text test then reads the text as before).
+ * `text` with each comment replaced by spaces of its length (its line breaks kept), for text tests whose patterns allow
+ * only spaces between tokens; `text` itself when it has none, or when the host gives no comments (a linter whose AST
+ * lacks them: the text is then read as it is).
  */
-function withoutComments(text: string, comments: readonly { range: readonly [number, number] }[] | undefined): string {
-  if (comments === undefined || comments.length === 0 || !/\b(?:new|extends)\b/u.test(text)) return text;
+export function withoutComments(text: string, comments: readonly { range: readonly [number, number] }[] | undefined): string {
+  if (comments === undefined || comments.length === 0) return text;
   const parts: string[] = [];
   let copied = 0;
   for (const { range } of comments) {

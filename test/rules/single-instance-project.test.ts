@@ -165,3 +165,21 @@ describe('single-instance across files', () => {
     expect((await lint(['server/reports/index.js'])).map((found) => found.messageId)).toEqual(['secondInProcess']);
   });
 });
+
+describe("single-instance's text test of the linted file (textMayProvide)", () => {
+  // A call into a project module consults the factory gate first, which then asks the file's own text whether any of
+  // its calls can reach a factory; a comment inside the file's own construction must not make that text say no.
+  const FILE = `const { Sequelize } = require('sequelize');
+const helper = require('./helper');
+function make() { return new /* a fresh pool */ Sequelize(process.env.URL); }
+exports.a = () => { for (const x of [1, 2]) helper.run(x); };
+exports.b = () => { for (const x of [1, 2]) make(x); };
+`;
+  const commented = new ProjectOnDisk('single-instance-comments-', { 'helper.js': 'exports.run = (x) => x;\n', 'jobs.js': FILE });
+  afterAll(() => commented.remove());
+
+  it('reads comments as spaces: a local factory constructing through a comment is still found', async () => {
+    const found = await commented.lint(['single-instance'], ['jobs.js']);
+    expect(found.map(({ line, messageId }) => `${line} ${messageId}`)).toEqual(['5 factoryPerIteration']);
+  });
+});
