@@ -11,12 +11,16 @@ import { decodedEscapes } from './load-gates';
  * Can `text` hold a construction that `sequelizeConstruction` recognises? It proves one only through bindings in
  * the file itself back to an import or `require` of a Sequelize package, which file-analysis' mayConstructSequelize
  * reads; it runs again with escapes written out (`new \u0053equelize(…)` is `new Sequelize(…)` to the parser).
- * `comments` (the parser's, from the linted file's AST) are read as white space first: the text test's patterns
+ * `comments` (the parser's, from the linted file's AST) are then read as white space: the text test's patterns
  * allow only spaces between tokens (`new /* pool *\/ Sequelize(…)`, `require(/* pkg *\/ 'sequelize')`).
  */
 export function textMayConstructSequelize(text: string, comments?: readonly { range: readonly [number, number] }[]): boolean {
-  const code = /\b(?:new|extends)\b/u.test(text) ? withoutComments(text, comments) : text;
-  if (mayConstructSequelize(code)) return true;
+  if (mayConstructSequelize(text)) return true;
+  // Read again only when a package name can be written in it (every Sequelize package's name holds `sequelize`, or
+  // an escape spells it): most files mention neither.
+  if (!text.includes('sequelize') && !text.includes('\\')) return false;
+  const code = withoutComments(text, comments);
+  if (code !== text && mayConstructSequelize(code)) return true;
   const decoded = decodedEscapes(code);
   return decoded !== null && mayConstructSequelize(decoded);
 }
