@@ -220,6 +220,8 @@ function mayBeReturned(text: string, at: number): boolean {
   return false;
 }
 
+const LINE_TERMINATOR = /[\n\r\u2028\u2029]/gu;
+
 /** After these words a `/` starts a regular expression, not a division. */
 const REGEX_AFTER_WORDS = new Set(['await', 'case', 'delete', 'do', 'else', 'in', 'instanceof', 'new', 'of', 'return', 'throw', 'typeof', 'void', 'yield']);
 /** A `(` after these words opens a statement's head: a `/` after its `)` starts a regular expression (`if (x) /a/.test(y)`). */
@@ -290,7 +292,9 @@ function onlyArgument(text: string, from: number, typeScript: boolean): boolean 
         break;
       case '/':
         if (text[index + 1] === '/') {
-          const line = text.indexOf('\n', index);
+          // A line comment ends at any line terminator (`\r`, U+2028 and U+2029 too): what follows is code.
+          LINE_TERMINATOR.lastIndex = index;
+          const line = LINE_TERMINATOR.exec(text)?.index ?? -1;
           if (line === -1) return false;
           index = line;
           previous = last;

@@ -76,6 +76,8 @@ export const markAsPaid = (expense, options) => expense.update({ status: 'PAID' 
     // An optional call is a call.
     expect(mayBeginTransaction(returned('db.transaction?.()'))).toBe(true);
     expect(mayBeginTransaction(returned('(db.transaction satisfies Begin)()'))).toBe(true);
+    // A line comment ends at U+2028: the comma after it is the call's second argument.
+    expect(mayBeginTransaction(returned('db.transaction(async (x) => x // c\u2028, { a: 1 }\n)'))).toBe(true);
     // A comment between `?.` and the call's `(`.
     expect(mayBeginTransaction(returned('db.transaction?./* begin */()'))).toBe(true);
     // A keyword read as a property (`x.in`) before a `/`: a division, so the comma after it is the call's second argument.
