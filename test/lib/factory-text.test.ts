@@ -22,6 +22,42 @@ import { appCorpusSources, sources } from '../source-files';
 const root = path.resolve(__dirname, '..', '..');
 
 /**
+ * The instance analysis' kind for each top-level call statement of `code`, linted as a probe file in `file`'s folder
+ * (`__probe__.cjs` or `.mjs`); the probe must lint without errors.
+ */
+function probeKinds(file: string, code: string, sourceType: 'commonjs' | 'module'): string[] {
+  const kinds: string[] = [];
+  const linter = new Linter({ configType: 'flat', cwd: path.dirname(file) });
+  const messages = linter.verify(
+    code,
+    {
+      files: ['**/*'],
+      languageOptions: { sourceType, ecmaVersion: 'latest' },
+      plugins: {
+        probe: {
+          rules: {
+            calls: {
+              create(context) {
+                const analysis = sequelizeAnalysis(context as never, DEFAULT_INSTANCE_PATTERN);
+                return {
+                  'Program > ExpressionStatement > CallExpression'(node: TSESTree.CallExpression) {
+                    kinds.push(classifyValue(analysis, node).kind);
+                  },
+                };
+              },
+            },
+          },
+        },
+      },
+      rules: { 'probe/calls': 'error' },
+    },
+    path.join(path.dirname(file), sourceType === 'commonjs' ? '__probe__.cjs' : '__probe__.mjs'),
+  );
+  expect(messages).toEqual([]);
+  return kinds;
+}
+
+/**
  * What the analysis gives for a call of the module's export and for `.init()` on it, read two ways from a module
  * linted next to it: `text` through the forms the text proof answers (`import F`, `const F = require()`), `parsed`
  * through forms it does not read (a namespace import, a variable assigned later), which take the full analysis.
@@ -53,34 +89,7 @@ function callKinds(file: string, exportName: string | null): { text: string[]; p
           'later(sequelize, Sequelize);',
           'later.init(sequelize, Sequelize);',
         ];
-  const kinds: string[] = [];
-  const linter = new Linter({ configType: 'flat', cwd: path.dirname(file) });
-  const messages = linter.verify(
-    code.join('\n'),
-    {
-      files: ['**/*'],
-      languageOptions: { sourceType: exportName === null ? 'commonjs' : 'module', ecmaVersion: 'latest' },
-      plugins: {
-        probe: {
-          rules: {
-            calls: {
-              create(context) {
-                const analysis = sequelizeAnalysis(context as never, DEFAULT_INSTANCE_PATTERN);
-                return {
-                  'Program > ExpressionStatement > CallExpression'(node: TSESTree.CallExpression) {
-                    kinds.push(classifyValue(analysis, node).kind);
-                  },
-                };
-              },
-            },
-          },
-        },
-      },
-      rules: { 'probe/calls': 'error' },
-    },
-    path.join(path.dirname(file), exportName === null ? '__probe__.cjs' : '__probe__.mjs'),
-  );
-  expect(messages).toEqual([]);
+  const kinds = probeKinds(file, code.join('\n'), exportName === null ? 'commonjs' : 'module');
   return { text: kinds.slice(0, 2), parsed: kinds.slice(2) };
 }
 
@@ -158,29 +167,7 @@ describe('the model-factory text proof', () => {
     expect(fromText).toEqual(['unknown', 'unknown']);
     // The namespace import in the same probe parses it: what was read before that is checked on a probe without it.
     clearProjectModuleCache();
-    const linter = new Linter({ configType: 'flat', cwd: path.dirname(file) });
-    const kinds: string[] = [];
-    linter.verify(
-      "import F from './t_batalpasien.model.js';\nimport { Sequelize } from 'sequelize';\nF(new Sequelize('sqlite::memory:'), Sequelize);",
-      {
-        files: ['**/*'],
-        languageOptions: { sourceType: 'module' },
-        plugins: {
-          probe: {
-            rules: {
-              calls: {
-                create(context) {
-                  const analysis = sequelizeAnalysis(context as never, DEFAULT_INSTANCE_PATTERN);
-                  return { 'Program > ExpressionStatement > CallExpression': (node: TSESTree.CallExpression) => void kinds.push(classifyValue(analysis, node).kind) };
-                },
-              },
-            },
-          },
-        },
-        rules: { 'probe/calls': 'error' },
-      },
-      path.join(path.dirname(file), '__probe__.mjs'),
-    );
+    const kinds = probeKinds(file, "import F from './t_batalpasien.model.js';\nimport { Sequelize } from 'sequelize';\nF(new Sequelize('sqlite::memory:'), Sequelize);", 'module');
     expect(kinds).toEqual(['unknown']);
     expect(wasParsed(file)).toBe(false);
   });

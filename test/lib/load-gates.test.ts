@@ -123,8 +123,9 @@ export const markAsPaid = (expense, options) => expense.update({ status: 'PAID' 
   });
 });
 
-describe('mayLeadTo (the gate over what a module may load)', () => {
-  const project = mkdtempSync(path.join(tmpdir(), 'load-gates-'));
+/** A temporary project folder (removed after the describe block) and a writer of files in it. */
+function tempProject(prefix: string): { project: string; write: (relative: string, text: string) => string } {
+  const project = mkdtempSync(path.join(tmpdir(), prefix));
   afterAll(() => rmSync(project, { recursive: true, force: true }));
   const write = (relative: string, text: string): string => {
     const file = path.join(project, relative);
@@ -132,6 +133,11 @@ describe('mayLeadTo (the gate over what a module may load)', () => {
     writeFileSync(file, text);
     return file;
   };
+  return { project, write };
+}
+
+describe('mayLeadTo (the gate over what a module may load)', () => {
+  const { project, write } = tempProject('load-gates-');
   writeFileSync(path.join(project, 'package.json'), '{ "name": "gates" }\n');
   // Shaped after Fabio-Alfredo/Shop-Backend-express: controllers call services, services call repositories.
   const format = write('utils/format.js', "const { pick } = require('./pick');\nexports.money = (value) => pick(value).toFixed(2);\n");
@@ -216,14 +222,7 @@ function returnsUnmanagedTransaction(module: NonNullable<ReturnType<typeof loadP
 }
 
 describe('resolveProjectSpecifier through tsconfig `paths`', () => {
-  const project = mkdtempSync(path.join(tmpdir(), 'aliases-'));
-  afterAll(() => rmSync(project, { recursive: true, force: true }));
-  const write = (relative: string, text: string): string => {
-    const file = path.join(project, relative);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
-    return file;
-  };
+  const { project, write } = tempProject('aliases-');
   write('package.json', '{ "name": "aliases" }\n');
   write('tsconfig.json', '{ "compilerOptions": { "baseUrl": ".", "paths": { "@server/*": ["server/*"], "db": ["server/storage/database.ts"] } } }\n');
   const database = write('server/storage/database.ts', 'export const x = 1;\n');
